@@ -1,0 +1,99 @@
+// Wire models of PiecesOS's Backups API (snake_case on the wire, see shared/reference/wire-format.md)
+// and their camelCase domain forms. Every response is validated here: unknown fields are dropped,
+// unknown enum values become UNKNOWN, anything else malformed is a schema error.
+import { z } from 'zod';
+
+export const BACKUP_STATUSES = ['UNKNOWN', 'INITIALIZED', 'IN-PROGRESS', 'COMPLETED', 'FAILED', 'CANCELED', 'RESET'] as const;
+export type BackupStatus = (typeof BACKUP_STATUSES)[number];
+export const TERMINAL_STATUSES: ReadonlySet<BackupStatus> = new Set(['COMPLETED', 'FAILED', 'CANCELED']);
+
+export const PLATFORMS = ['UNKNOWN', 'WEB', 'MACOS', 'LINUX', 'WINDOWS', 'FUCHSIA', 'IOS', 'ANDROID'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** An enum that tolerates values it does not know: they map to UNKNOWN instead of failing. */
+function lenientEnum<T extends readonly [string, ...string[]]>(values: T) {
+  const known = new Set<string>(values);
+  return z.string().transform((v) => (known.has(v) ? v : 'UNKNOWN') as T[number]);
+}
+
+export const wireGroupedTimestamp = z.object({
+  value: z.string(),
+  readable: z.string().optional(),
+});
+
+export const wireBackup = z.object({
+  id: z.string(),
+  version: z.string(),
+  timestamp: z.string(),
+  bytes: z.number(),
+  created: wireGroupedTimestamp,
+  device_name: z.string(),
+  platform: lenientEnum(PLATFORMS),
+});
+export type WireBackup = z.input<typeof wireBackup>;
+
+export const wireBackups = z.object({
+  iterable: z.array(wireBackup),
+});
+
+export const wireStreamedProgress = z.object({
+  status: lenientEnum(BACKUP_STATUSES).optional(),
+  percentage: z.number().nullable().optional(),
+  backup: wireBackup.optional(),
+});
+
+/** A backup as the app uses it. `created` is the ISO 8601 date-time the server sent. */
+export interface Backup {
+  id: string;
+  version: string;
+  timestamp: string;
+  bytes: number;
+  created: string;
+  createdReadable?: string;
+  deviceName: string;
+  platform: Platform;
+}
+
+/** One value of the streamed create. */
+export interface BackupProgress {
+  status: BackupStatus;
+  percentage: number | null;
+  backup?: Backup;
+}
+
+export function fromWireBackup(w: z.output<typeof wireBackup>): Backup {
+  const b: Backup = {
+    id: w.id,
+    version: w.version,
+    timestamp: w.timestamp,
+    bytes: w.bytes,
+    created: w.created.value,
+    deviceName: w.device_name,
+    platform: w.platform,
+  };
+  if (w.created.readable !== undefined) b.createdReadable = w.created.readable;
+  return b;
+}
+
+export function toWireBackup(b: Backup): WireBackup {
+  return {
+    id: b.id,
+    version: b.version,
+    timestamp: b.timestamp,
+    bytes: b.bytes,
+    created: b.createdReadable === undefined ? { value: b.created } : { value: b.created, readable: b.createdReadable },
+    device_name: b.deviceName,
+    platform: b.platform,
+  };
+}
+
+/** Milliseconds since the epoch of a backup's creation, for sorting; NaN dates sort last. */
+export function createdMillis(b: Backup): number {
+  const t = Date.parse(b.created);
+  return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
+}
+
+/** Newest first, ties broken by id so the order is stable. */
+export function sortNewestFirst(list: Backup[]): Backup[] {
+  return list.sort((a, b) => createdMillis(b) - createdMillis(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+}

@@ -1,0 +1,2 @@
+// Placeholder: the CLI lands with issue 2.
+console.log('pieces-backup: not implemented yet');

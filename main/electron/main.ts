@@ -1,0 +1,2 @@
+// Placeholder: the Electron layer lands with issue 4.
+export {};

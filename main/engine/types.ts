@@ -1,0 +1,50 @@
+// What the engine tells the world: its state (for the tray, the window, notifications) and
+// its history records. Plain data, so it crosses IPC and JSON unchanged.
+import type { Backup, BackupStatus } from '../api/wire.js';
+import type { ApiErrorKind } from '../api/errors.js';
+
+export type Trigger = 'manual' | 'scheduled' | 'catch-up' | 'retry';
+export type RunResult = 'completed' | 'failed' | 'canceled' | 'skipped';
+
+export interface RunError {
+  kind: ApiErrorKind | 'already-running' | 'internal';
+  message: string;
+}
+
+/** One history record; times are ISO 8601. */
+export interface HistoryEntry {
+  trigger: Trigger;
+  result: RunResult;
+  startedAt: string;
+  finishedAt: string;
+  bytes?: number;
+  backupId?: string;
+  error?: RunError;
+}
+
+export type EnginePhase = 'idle' | 'running' | 'paused' | 'offline' | 'error';
+
+export interface EngineState {
+  phase: EnginePhase;
+  /** While running: what started it and the latest progress. */
+  running: { trigger: Trigger; startedAt: string; status: BackupStatus; percentage: number | null } | null;
+  /** Automatic backups paused until (ISO time), 'resume' for until resumed, or null. */
+  pausedUntil: string | null;
+  /** The last error, cleared by the next success. */
+  lastError: RunError | null;
+  lastSuccess: { at: string; bytes?: number; backupId?: string } | null;
+  /** Next scheduled run (ISO), null when off or paused indefinitely. */
+  nextRun: string | null;
+  /** A retry waiting to happen (ISO), with its attempt number. */
+  retry: { at: string; attempt: number } | null;
+}
+
+/** Where the app's PiecesOS is and how it was found. */
+export interface ConnectionInfo {
+  url: string | null;
+  source: 'setting' | 'env' | 'discovered' | 'emulator' | 'none';
+  version: string | null;
+  reachable: boolean;
+}
+
+export type { Backup };

@@ -1,0 +1,86 @@
+// The one IPC contract: every channel between main and renderer, with its payload types.
+// Main validates each request payload against `requestSchemas` (the renderer is untrusted);
+// preload and renderer import only the names and types (type imports are erased from bundles).
+import { z } from 'zod';
+import { scheduleSpec, retentionPolicy, settingsPatch } from '../settings/schema.js';
+import type { Settings, ScheduleSpec } from '../settings/schema.js';
+import type { Backup } from '../api/wire.js';
+import type { ConnectionInfo, EngineState, HistoryEntry, RunError } from '../engine/types.js';
+
+/** Request payload schemas, one per invoke channel. */
+export const requestSchemas = {
+  'app:snapshot': z.undefined(),
+  'backups:list': z.undefined(),
+  'backups:create': z.undefined(),
+  'backups:delete': z.object({ id: z.string().min(1).max(1000) }).strict(),
+  'history:list': z.undefined(),
+  'settings:update': settingsPatch,
+  'schedule:preview': scheduleSpec,
+  'retention:preview': retentionPolicy,
+  'pause:set': z.object({ until: z.enum(['1h', 'tomorrow', 'resume']) }).strict(),
+  'pause:resume': z.undefined(),
+  'connection:check': z.undefined(),
+} as const;
+
+export type InvokeChannel = keyof typeof requestSchemas;
+export const INVOKE_CHANNELS = Object.keys(requestSchemas) as InvokeChannel[];
+
+/** Everything the window needs at once when it opens. */
+export interface Snapshot {
+  state: EngineState;
+  connection: ConnectionInfo;
+  settings: Settings;
+  backups: Backup[] | null;
+  backupsError: RunError | null;
+  history: HistoryEntry[];
+}
+
+export interface SchedulePreview {
+  valid: boolean;
+  /** "Every day at 12:00", or the reason it is invalid. */
+  description: string;
+  /** ISO times of the next three runs (empty when off or invalid). */
+  nextRuns: string[];
+}
+
+export interface InvokeResponses {
+  'app:snapshot': Snapshot;
+  'backups:list': Backup[];
+  'backups:create': { started: true };
+  'backups:delete': { deleted: string };
+  'history:list': HistoryEntry[];
+  'settings:update': Settings;
+  'schedule:preview': SchedulePreview;
+  'retention:preview': { wouldDelete: Backup[] };
+  'pause:set': EngineState;
+  'pause:resume': EngineState;
+  'connection:check': ConnectionInfo;
+}
+
+export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof requestSchemas)[C]>;
+export type InvokeResponse<C extends InvokeChannel> = InvokeResponses[C];
+
+/** Every invoke answers a Result, so errors cross IPC as data instead of as thrown strings. */
+export type IpcError = { kind: RunError['kind'] | 'invalid-request' | 'unknown-channel'; message: string };
+export type Result<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/** Events main pushes to the renderer. Progress arrives in `event:state`, coalesced. */
+export interface EventPayloads {
+  'event:state': EngineState;
+  'event:backups': Backup[];
+  'event:history': HistoryEntry[];
+  'event:settings': Settings;
+  'event:connection': ConnectionInfo;
+}
+export type EventChannel = keyof EventPayloads;
+export const EVENT_CHANNELS: EventChannel[] = ['event:state', 'event:backups', 'event:history', 'event:settings', 'event:connection'];
+
+/** The API the preload exposes as `window.piecesBackup` (and the preview bridge imitates). */
+export interface PiecesBackupBridge {
+  invoke<C extends InvokeChannel>(channel: C, ...payload: InvokeRequest<C> extends undefined ? [] : [InvokeRequest<C>]): Promise<Result<InvokeResponse<C>>>;
+  on<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void): () => void;
+}
+
+export const BRIDGE_GLOBAL = 'piecesBackup';
+
+export type { Settings, ScheduleSpec, Backup, ConnectionInfo, EngineState, HistoryEntry };

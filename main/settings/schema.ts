@@ -1,0 +1,74 @@
+// The settings every front end shares (tray app, daemon, CLI): their schema and defaults.
+// Validation lives here so the store, the IPC layer and the CLI agree on what is valid.
+import { z } from 'zod';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM, 24-hour');
+
+export const scheduleSpec = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('off') }),
+  z.object({ kind: z.literal('hourly') }),
+  z.object({ kind: z.literal('every-n-hours'), hours: z.number().int().min(1).max(23) }),
+  z.object({ kind: z.literal('daily'), time: hhmm }),
+  /** day: 0 = Sunday … 6 = Saturday, as in cron. */
+  z.object({ kind: z.literal('weekly'), day: z.number().int().min(0).max(6), time: hhmm }),
+  /** 5 or 6 fields; validated further by the schedule module (node-cron). */
+  z.object({ kind: z.literal('custom'), cron: z.string().min(1).max(200) }),
+]);
+export type ScheduleSpec = z.infer<typeof scheduleSpec>;
+
+export const retentionPolicy = z.object({
+  enabled: z.boolean(),
+  /** Keep the newest N backups (null: no count rule). */
+  keepLast: z.number().int().min(1).max(10_000).nullable(),
+  /** Keep backups younger than D days (null: no age rule). */
+  maxAgeDays: z.number().int().min(1).max(3650).nullable(),
+  /** Whether backups made by other devices may be deleted. */
+  includeOtherDevices: z.boolean(),
+});
+export type RetentionPolicy = z.infer<typeof retentionPolicy>;
+
+export const retryPolicy = z.object({
+  /** Retries after the first failed attempt (0: none). */
+  maxRetries: z.number().int().min(0).max(10),
+  baseDelaySeconds: z.number().min(1).max(3600),
+  maxDelaySeconds: z.number().min(1).max(86_400),
+});
+export type RetryPolicy = z.infer<typeof retryPolicy>;
+
+export const notificationPrefs = z.object({
+  onFailure: z.boolean(),
+  onSuccess: z.boolean(),
+  afterCatchUp: z.boolean(),
+});
+
+export const settingsSchema = z.object({
+  /** null: discover PiecesOS automatically. */
+  piecesOsUrl: z.string().url().nullable(),
+  schedule: scheduleSpec,
+  /** When the schedule was last changed (ISO 8601); catch-up's reference when there is no successful run yet. */
+  scheduleSetAt: z.string().datetime({ offset: true }).nullable(),
+  catchUp: z.boolean(),
+  retries: retryPolicy,
+  retention: retentionPolicy,
+  notifications: notificationPrefs,
+  startAtLogin: z.boolean(),
+  /** Automatic backups paused until this ISO time; 'resume' = until resumed by hand; null = not paused. */
+  pausedUntil: z.union([z.string().datetime({ offset: true }), z.literal('resume')]).nullable(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** The part of the settings a front end may change (pause has its own calls). */
+export const settingsPatch = settingsSchema.omit({ scheduleSetAt: true, pausedUntil: true }).partial().strict();
+export type SettingsPatch = z.infer<typeof settingsPatch>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  piecesOsUrl: null,
+  schedule: { kind: 'daily', time: '12:00' },
+  scheduleSetAt: null,
+  catchUp: true,
+  retries: { maxRetries: 3, baseDelaySeconds: 30, maxDelaySeconds: 900 },
+  retention: { enabled: false, keepLast: null, maxAgeDays: null, includeOtherDevices: false },
+  notifications: { onFailure: true, onSuccess: false, afterCatchUp: true },
+  startAtLogin: false,
+  pausedUntil: null,
+};

@@ -1,0 +1,2 @@
+// Placeholder: the preload lands with issue 4.
+export {};

@@ -1,0 +1,2 @@
+// Placeholder: the renderer lands with issue 4.
+export {};

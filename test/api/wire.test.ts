@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { wireBackup, fromWireBackup, toWireBackup, wireStreamedProgress, sortNewestFirst } from '../../main/api/wire.js';
+
+const sample = {
+  id: '9.0.5_1732612345678', version: '9.0.5', timestamp: '1732612345678', bytes: 1234,
+  created: { value: '2024-11-26T09:12:25.678Z', readable: 'a while ago' }, device_name: 'laptop', platform: 'LINUX',
+};
+
+test('a wire Backup maps to camelCase and back, ignoring unknown fields', () => {
+  const parsed = wireBackup.parse({ ...sample, extra: { nested: true }, schema: { migration: 0, semantic: 'UNKNOWN' } });
+  const b = fromWireBackup(parsed);
+  assert.deepEqual(b, {
+    id: sample.id, version: '9.0.5', timestamp: '1732612345678', bytes: 1234, created: '2024-11-26T09:12:25.678Z',
+    createdReadable: 'a while ago', deviceName: 'laptop', platform: 'LINUX',
+  });
+  assert.deepEqual(toWireBackup(b), sample);
+});
+
+test('unknown enum values become UNKNOWN instead of failing', () => {
+  assert.equal(wireBackup.parse({ ...sample, platform: 'PLAN9' }).platform, 'UNKNOWN');
+  assert.equal(wireStreamedProgress.parse({ status: 'PAUSED', percentage: 3 }).status, 'UNKNOWN');
+  assert.equal(wireStreamedProgress.parse({ status: 'IN-PROGRESS', percentage: null }).status, 'IN-PROGRESS');
+});
+
+test('a Backup missing a required field or with a wrong type is rejected', () => {
+  const { device_name: _omit, ...noDevice } = sample;
+  assert.equal(wireBackup.safeParse(noDevice).success, false);
+  assert.equal(wireBackup.safeParse({ ...sample, bytes: '12' }).success, false);
+});
+
+test('sortNewestFirst orders by created time, unparsable dates last', () => {
+  const mk = (id: string, created: string) => fromWireBackup(wireBackup.parse({ ...sample, id, created: { value: created } }));
+  const sorted = sortNewestFirst([mk('a', '2024-01-01T00:00:00Z'), mk('bad', 'not a date'), mk('c', '2025-01-01T00:00:00Z')]);
+  assert.deepEqual(sorted.map((b) => b.id), ['c', 'a', 'bad']);
+});
