@@ -1,0 +1,145 @@
+// The tray's context menu and tooltip as pure functions of the engine state, the settings and
+// the clock. Items carry an `action` name instead of a click handler, so this module has no
+// Electron at run time and is unit-tested as data; tray.ts turns actions into clicks.
+import type { MenuItemConstructorOptions } from 'electron';
+import type { ConnectionInfo, EngineState } from '../engine/types.js';
+import type { Settings } from '../settings/schema.js';
+import { formatAgo, formatBytes, formatWhen, parseTime, truncate } from './format.js';
+
+export type TrayAction =
+  | 'backup-now'
+  | 'pause-1h'
+  | 'pause-tomorrow'
+  | 'pause-indefinitely'
+  | 'resume'
+  | 'open-backups'
+  | 'open-settings'
+  | 'toggle-start-at-login'
+  | 'quit';
+
+export interface TrayMenuItem {
+  id?: string;
+  label?: string;
+  type?: 'normal' | 'separator' | 'submenu' | 'checkbox';
+  enabled?: boolean;
+  checked?: boolean;
+  submenu?: TrayMenuItem[];
+  action?: TrayAction;
+}
+
+// Compile-time proof that our data is a valid Electron menu item once `action` becomes `click`.
+type Plain = Omit<TrayMenuItem, 'action' | 'submenu'>;
+const _compatible: (x: Plain) => MenuItemConstructorOptions = (x) => x;
+void _compatible;
+
+export interface TrayMenuInput {
+  state: EngineState;
+  settings: Pick<Settings, 'startAtLogin'>;
+  connection: ConnectionInfo | null;
+  now: Date;
+}
+
+export const APP_TITLE = 'Pieces Backup';
+
+export function isEmulator(connection: ConnectionInfo | null): boolean {
+  return connection?.source === 'emulator';
+}
+
+/** "Backing up… 42 %" (or without a number before the server reports one). */
+export function progressLine(state: EngineState): string | null {
+  if (state.phase !== 'running' || !state.running) return null;
+  const p = state.running.percentage;
+  return p === null || !Number.isFinite(p) ? 'Backing up…' : `Backing up… ${Math.round(Math.min(100, Math.max(0, p)))} %`;
+}
+
+/** The disabled lines at the top of the menu that say where things stand. */
+export function statusLines(input: TrayMenuInput): string[] {
+  const { state, connection, now } = input;
+  const lines: string[] = [];
+  if (isEmulator(connection)) lines.push('Connected to the Emulator');
+  if (state.phase === 'offline' || connection?.reachable === false) lines.push('PiecesOS is not running — start it to back up');
+
+  const progress = progressLine(state);
+  if (progress) lines.push(progress);
+
+  const last = parseTime(state.lastSuccess?.at);
+  if (last) {
+    const bytes = state.lastSuccess?.bytes;
+    lines.push(`Last backup: ${formatAgo(last, now)}${bytes !== undefined && formatBytes(bytes) ? ` · ${formatBytes(bytes)}` : ''}`);
+  } else if (state.phase !== 'running') {
+    lines.push('Last backup: never');
+  }
+
+  if (state.lastError && state.phase !== 'running') lines.push(`Last attempt failed: ${truncate(state.lastError.message, 60)}`);
+  const retry = parseTime(state.retry?.at);
+  if (retry && state.retry) lines.push(`Retry ${state.retry.attempt}: ${formatWhen(retry, now)}`);
+
+  if (state.pausedUntil === 'resume') lines.push('Automatic backups paused until you resume them');
+  else if (state.pausedUntil) {
+    const until = parseTime(state.pausedUntil);
+    lines.push(until ? `Automatic backups paused until ${formatWhen(until, now)}` : 'Automatic backups paused');
+  } else {
+    const next = parseTime(state.nextRun);
+    lines.push(next ? `Next: ${formatWhen(next, now)}` : 'Next: no automatic backups scheduled');
+  }
+  return lines;
+}
+
+export function buildTrayMenu(input: TrayMenuInput): TrayMenuItem[] {
+  const { state, settings } = input;
+  const running = state.phase === 'running';
+  const paused = state.pausedUntil !== null;
+  const sep: TrayMenuItem = { type: 'separator' };
+  return [
+    ...statusLines(input).map((label, i): TrayMenuItem => ({ id: `status-${i}`, label, enabled: false })),
+    sep,
+    { id: 'backup-now', label: 'Back up now', enabled: !running, action: 'backup-now' },
+    {
+      id: 'pause',
+      label: 'Pause automatic backups',
+      type: 'submenu',
+      submenu: [
+        { id: 'pause-1h', label: 'For 1 hour', action: 'pause-1h' },
+        { id: 'pause-tomorrow', label: 'Until tomorrow', action: 'pause-tomorrow' },
+        { id: 'pause-indefinitely', label: 'Until I resume them', action: 'pause-indefinitely' },
+        sep,
+        { id: 'resume', label: 'Resume', enabled: paused, action: 'resume' },
+      ],
+    },
+    sep,
+    { id: 'open-backups', label: 'Open Backups…', action: 'open-backups' },
+    { id: 'open-settings', label: 'Settings…', action: 'open-settings' },
+    { id: 'start-at-login', label: 'Start at login', type: 'checkbox', checked: settings.startAtLogin, action: 'toggle-start-at-login' },
+    sep,
+    { id: 'quit', label: 'Quit', action: 'quit' },
+  ];
+}
+
+/** The tooltip: one or two short lines saying where things stand. */
+export function trayTooltip(input: TrayMenuInput): string {
+  const title = isEmulator(input.connection) ? `${APP_TITLE} (Emulator)` : APP_TITLE;
+  const { state, now } = input;
+  let line: string;
+  if (state.phase === 'running') line = progressLine(state) ?? 'Backing up…';
+  else if (state.phase === 'offline') line = 'PiecesOS is not running';
+  else if (state.phase === 'error' && state.lastError) line = `Last attempt failed: ${truncate(state.lastError.message, 60)}`;
+  else if (state.pausedUntil) line = 'Automatic backups paused';
+  else {
+    const last = parseTime(state.lastSuccess?.at);
+    line = last ? `Last backup ${formatAgo(last, now)}` : 'No backup yet';
+    const next = parseTime(state.nextRun);
+    if (next) line += ` · next ${formatWhen(next, now)}`;
+  }
+  return `${title}\n${line}`;
+}
+
+/** Turn the data into Electron's template, binding each action to `onAction`. */
+export function toMenuTemplate(items: TrayMenuItem[], onAction: (a: TrayAction) => void): MenuItemConstructorOptions[] {
+  return items.map((item) => {
+    const { action, submenu, ...rest } = item;
+    const out: MenuItemConstructorOptions = { ...rest };
+    if (submenu) out.submenu = toMenuTemplate(submenu, onAction);
+    if (action) out.click = () => onAction(action);
+    return out;
+  });
+}

@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildTrayMenu, trayTooltip, toMenuTemplate, statusLines, type TrayMenuItem, type TrayAction } from '../../main/electron/tray-menu.js';
+import { formatAgo, formatBytes, formatWhen } from '../../main/electron/format.js';
+import type { ConnectionInfo, EngineState } from '../../main/engine/types.js';
+
+// Local-time dates so the expectations hold in any time zone.
+const now = new Date(2026, 10, 27, 17, 0, 0);
+const at = (h: number, m: number, dayOffset = 0): string => new Date(2026, 10, 27 + dayOffset, h, m).toISOString();
+
+const idle: EngineState = {
+  phase: 'idle', running: null, pausedUntil: null, lastError: null,
+  lastSuccess: { at: at(16, 55), bytes: 12_300_000 }, nextRun: at(18, 0), retry: null,
+};
+const conn: ConnectionInfo = { url: 'http://127.0.0.1:39300', source: 'discovered', version: '12.0.0', reachable: true };
+const settings = { startAtLogin: false };
+
+const find = (items: TrayMenuItem[], id: string): TrayMenuItem | undefined => {
+  for (const i of items) {
+    if (i.id === id) return i;
+    const inner = i.submenu && find(i.submenu, id);
+    if (inner) return inner;
+  }
+  return undefined;
+};
+const labels = (items: TrayMenuItem[]): string[] => items.filter((i) => i.id?.startsWith('status-')).map((i) => i.label ?? '');
+
+test('idle: last backup with size, next run, enabled actions', () => {
+  const menu = buildTrayMenu({ state: idle, settings, connection: conn, now });
+  assert.deepEqual(labels(menu), ['Last backup: 5 min ago · 12.3 MB', 'Next: today 18:00']);
+  assert.ok(menu.filter((i) => i.id?.startsWith('status-')).every((i) => i.enabled === false), 'status lines are not clickable');
+  assert.equal(find(menu, 'backup-now')?.enabled, true);
+  assert.equal(find(menu, 'resume')?.enabled, false);
+  assert.equal(find(menu, 'start-at-login')?.type, 'checkbox');
+  assert.equal(find(menu, 'start-at-login')?.checked, false);
+  assert.deepEqual(
+    menu.filter((i) => i.label && !i.id?.startsWith('status-')).map((i) => i.label),
+    ['Back up now', 'Pause automatic backups', 'Open Backups…', 'Settings…', 'Start at login', 'Quit'],
+  );
+  assert.deepEqual(find(menu, 'pause')?.submenu?.filter((i) => i.label).map((i) => i.label), ['For 1 hour', 'Until tomorrow', 'Until I resume them', 'Resume']);
+});
+
+test('running: progress line, Back up now disabled', () => {
+  const state: EngineState = { ...idle, phase: 'running', running: { trigger: 'manual', startedAt: at(16, 59), status: 'IN-PROGRESS', percentage: 42.4 } };
+  const menu = buildTrayMenu({ state, settings, connection: conn, now });
+  assert.ok(labels(menu).includes('Backing up… 42 %'));
+  assert.equal(find(menu, 'backup-now')?.enabled, false);
+  const noPct = { ...state, running: { ...state.running!, percentage: null } };
+  assert.ok(labels(buildTrayMenu({ state: noPct, settings, connection: conn, now })).includes('Backing up…'));
+  assert.equal(trayTooltip({ state, settings, connection: conn, now }), 'Pieces Backup\nBacking up… 42 %');
+});
+
+test('paused, error with retry, never backed up, emulator, offline', () => {
+  const paused = { ...idle, pausedUntil: at(9, 0, 1), nextRun: null };
+  const pm = buildTrayMenu({ state: paused, settings: { startAtLogin: true }, connection: conn, now });
+  assert.ok(labels(pm).includes('Automatic backups paused until tomorrow 09:00'));
+  assert.equal(find(pm, 'resume')?.enabled, true);
+  assert.equal(find(pm, 'start-at-login')?.checked, true);
+  assert.ok(statusLines({ state: { ...idle, pausedUntil: 'resume' }, settings, connection: conn, now }).includes('Automatic backups paused until you resume them'));
+
+  const failed: EngineState = { ...idle, phase: 'error', lastSuccess: null, lastError: { kind: 'http', message: 'Server said:\n  500   boom' }, retry: { at: at(17, 5), attempt: 2 } };
+  assert.deepEqual(statusLines({ state: failed, settings, connection: conn, now }), [
+    'Last backup: never', 'Last attempt failed: Server said: 500 boom', 'Retry 2: today 17:05', 'Next: today 18:00',
+  ]);
+  assert.match(trayTooltip({ state: failed, settings, connection: conn, now }), /Last attempt failed: Server said: 500 boom/);
+
+  const emu: ConnectionInfo = { ...conn, source: 'emulator' };
+  assert.equal(statusLines({ state: idle, settings, connection: emu, now })[0], 'Connected to the Emulator');
+  assert.match(trayTooltip({ state: idle, settings, connection: emu, now }), /^Pieces Backup \(Emulator\)\nLast backup 5 min ago · next today 18:00$/);
+
+  const offline: EngineState = { ...idle, phase: 'offline' };
+  assert.equal(statusLines({ state: offline, settings, connection: { ...conn, reachable: false }, now })[0], 'PiecesOS is not running — start it to back up');
+});
+
+test('corrupt times never break the menu', () => {
+  const bad: EngineState = { ...idle, lastSuccess: { at: 'garbage' }, nextRun: 'nope', pausedUntil: 'not-a-date', retry: { at: 'x', attempt: 1 } };
+  const lines = statusLines({ state: bad, settings, connection: null, now });
+  assert.deepEqual(lines, ['Last backup: never', 'Automatic backups paused']);
+});
+
+test('toMenuTemplate binds actions to clicks and keeps the rest', () => {
+  const seen: TrayAction[] = [];
+  const tpl = toMenuTemplate(buildTrayMenu({ state: idle, settings, connection: conn, now }), (a) => seen.push(a));
+  const click = (t: (typeof tpl)[number] | undefined): void => (t?.click as unknown as () => void)();
+  click(tpl.find((t) => t.id === 'backup-now'));
+  const pause = tpl.find((t) => t.id === 'pause');
+  assert.ok(Array.isArray(pause?.submenu));
+  click((pause!.submenu as typeof tpl).find((t) => t.id === 'pause-tomorrow'));
+  click(tpl.find((t) => t.id === 'quit'));
+  assert.deepEqual(seen, ['backup-now', 'pause-tomorrow', 'quit']);
+  assert.equal(tpl.some((t) => 'action' in t), false, 'no foreign keys reach Electron');
+});
+
+test('formatting helpers', () => {
+  assert.equal(formatAgo(new Date(now.getTime() - 30_000), now), 'just now');
+  assert.equal(formatAgo(new Date(now.getTime() - 3 * 3_600_000), now), '3 h ago');
+  assert.equal(formatAgo(new Date(2026, 10, 26, 18, 0), now), 'yesterday 18:00');
+  assert.equal(formatAgo(new Date(2026, 10, 20, 18, 0), now), 'Nov 20');
+  assert.equal(formatAgo(new Date(2025, 10, 20, 18, 0), now), 'Nov 20 2025');
+  assert.equal(formatWhen(new Date(2026, 10, 30, 8, 5), now), 'Mon 08:05');
+  assert.equal(formatWhen(new Date(2026, 11, 25, 8, 5), now), 'Dec 25 08:05');
+  assert.equal(formatBytes(820_000), '820 KB');
+  assert.equal(formatBytes(1_234_000_000), '1.2 GB');
+  assert.equal(formatBytes(Number.NaN), '');
+});
