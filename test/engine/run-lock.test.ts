@@ -1,0 +1,72 @@
+// The cross-process backup lock: one holder at a time, stale locks of dead processes taken over.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { tmpdir, hostname } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync, spawn } from 'node:child_process';
+import { tryAcquireRunLock, LOCK_FILE } from '../../main/engine/run-lock.js';
+
+async function withDir(fn: (dir: string) => Promise<void>) {
+  const dir = await mkdtemp(join(tmpdir(), 'pb-lock-'));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('a second acquire is refused with the holder named; release frees it', () =>
+  withDir(async (dir) => {
+    const a = await tryAcquireRunLock(dir);
+    assert.ok('lock' in a);
+    const b = await tryAcquireRunLock(dir);
+    assert.ok('heldBy' in b);
+    assert.equal(b.heldBy.pid, process.pid);
+    await a.lock.release();
+    const c = await tryAcquireRunLock(dir);
+    assert.ok('lock' in c);
+    await c.lock.release();
+  }));
+
+test('a lock left by a process that died is taken over', () =>
+  withDir(async (dir) => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const pid = Number(dead.stdout);
+    await writeFile(join(dir, LOCK_FILE), JSON.stringify({ pid, host: hostname(), token: 'old', since: '2020-01-01T00:00:00Z' }));
+    const got = await tryAcquireRunLock(dir);
+    assert.ok('lock' in got, 'stale lock replaced');
+    const owner = JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'));
+    assert.equal(owner.pid, process.pid);
+    await got.lock.release();
+  }));
+
+test('releasing does not remove a lock someone else took over meanwhile', () =>
+  withDir(async (dir) => {
+    const a = await tryAcquireRunLock(dir);
+    assert.ok('lock' in a);
+    await writeFile(join(dir, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), token: 'other', since: 'now' }));
+    await a.lock.release();
+    const owner = JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'));
+    assert.equal(owner.token, 'other');
+  }));
+
+test('eight processes racing for the lock: exactly one wins', () =>
+  withDir(async (dir) => {
+    const moduleUrl = new URL('../../main/engine/run-lock.ts', import.meta.url).href;
+    // Each holds what it got until every one has answered, so a winner never exits early.
+    const script = `import { tryAcquireRunLock } from ${JSON.stringify(moduleUrl)};
+      const r = await tryAcquireRunLock(${JSON.stringify(dir)});
+      process.stdout.write('lock' in r ? 'won' : 'lost');
+      process.stdin.resume();
+      process.stdin.on('end', () => process.exit(0));`;
+    const children = Array.from({ length: 8 }, () =>
+      spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] }),
+    );
+    const results = await Promise.all(
+      children.map((p) => new Promise<string>((resolve) => p.stdout.once('data', (d) => resolve(String(d))))),
+    );
+    await Promise.all(children.map((p) => new Promise((resolve) => { p.on('close', resolve); p.stdin.end(); })));
+    assert.equal(results.filter((r) => r === 'won').length, 1, results.join(','));
+    assert.equal(results.filter((r) => r === 'lost').length, 7);
+  }));
