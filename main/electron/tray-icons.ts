@@ -1,0 +1,20 @@
+// Which tray icon shows which state, and where the PNGs live (build/tray in development,
+// <resources>/tray once packaged: electron-builder copies them as extra resources).
+// Electron picks `name@2x.png` next to `name.png` on high-DPI screens by itself.
+import { join } from 'node:path';
+import type { EnginePhase } from '../engine/types.js';
+
+export const TRAY_PHASES: readonly EnginePhase[] = ['idle', 'running', 'paused', 'error', 'offline'];
+
+/**
+ * macOS menu bars expect a monochrome template image (the system tints it for light and dark
+ * bars) — used when all is well; states that need attention keep their colour everywhere.
+ */
+export function trayIconFile(phase: EnginePhase, platform: NodeJS.Platform): string {
+  if (platform === 'darwin' && phase === 'idle') return 'trayTemplate.png';
+  return `${TRAY_PHASES.includes(phase) ? phase : 'idle'}.png`;
+}
+
+export function trayIconDir(opts: { packaged: boolean; resourcesPath: string; appRoot: string }): string {
+  return opts.packaged ? join(opts.resourcesPath, 'tray') : join(opts.appRoot, 'build', 'tray');
+}
