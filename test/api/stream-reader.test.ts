@@ -1,0 +1,187 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ProgressStreamReader, readJsonValues } from '../../main/api/stream-reader.js';
+import { BackupsApiError } from '../../main/api/errors.js';
+
+const enc = new TextEncoder();
+
+/** Feeds `bytes` to a reader in chunks of `size` bytes and returns every value it emitted. */
+function readAll(text: string, size: number, contentType?: string): unknown[] {
+  const out: unknown[] = [];
+  const r = new ProgressStreamReader((v) => out.push(v), { contentType: contentType ?? null });
+  const bytes = enc.encode(text);
+  for (let i = 0; i < bytes.length; i += size) r.push(bytes.subarray(i, i + size));
+  r.end();
+  return out;
+}
+
+/** Every chunk size that matters: one byte, small primes, and the whole thing at once. */
+function everySplit(text: string, contentType?: string): unknown[] {
+  const whole = readAll(text, 1 << 30, contentType);
+  for (const size of [1, 2, 3, 7, 13]) assert.deepEqual(readAll(text, size, contentType), whole, `chunk size ${size}`);
+  return whole;
+}
+
+const values = [
+  { status: 'INITIALIZED', percentage: null },
+  { status: 'IN-PROGRESS', percentage: 40.5 },
+  { status: 'RESET', percentage: 0 },
+  { status: 'COMPLETED', percentage: 100, backup: { id: 'x', note: 'ünï 😀 "{[}]" \\ \n' } },
+];
+
+function expectKind(fn: () => unknown, kind: string, re?: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof BackupsApiError, `expected BackupsApiError, got ${String(e)}`);
+    assert.equal(e.kind, kind);
+    if (re) assert.match(e.message, re);
+    return true;
+  });
+}
+
+test('NDJSON, one byte per chunk or any other split', () => {
+  assert.deepEqual(everySplit(values.map((v) => JSON.stringify(v)).join('\n') + '\n'), values);
+});
+
+test('NDJSON with CRLF line ends and blank lines', () => {
+  assert.deepEqual(everySplit('\r\n' + values.map((v) => JSON.stringify(v)).join('\r\n\r\n') + '\r\n'), values);
+});
+
+test('JSON values back to back without any whitespace', () => {
+  assert.deepEqual(everySplit(values.map((v) => JSON.stringify(v)).join('')), values);
+});
+
+test('JSON values back to back with assorted whitespace, commas and record separators', () => {
+  assert.deepEqual(everySplit(values.map((v) => JSON.stringify(v)).join(' \t\u001e,  ')), values);
+});
+
+test('pretty-printed multi-line values', () => {
+  assert.deepEqual(everySplit(values.map((v) => JSON.stringify(v, null, 2)).join('\n')), values);
+});
+
+test('a single value (a server that does not stream), also an array', () => {
+  assert.deepEqual(everySplit(JSON.stringify(values[3])), [values[3]]);
+  assert.deepEqual(everySplit(JSON.stringify(values)), [values]);
+});
+
+test('strings with braces, quotes, escaped backslashes and emoji survive any split', () => {
+  const tricky = { a: '}{][', b: 'say \\"hi\\"', c: '\\', d: '😀🎉 ü', e: '\\\\"' };
+  assert.deepEqual(everySplit(JSON.stringify(tricky) + JSON.stringify(tricky)), [tricky, tricky]);
+});
+
+test('SSE: data lines, CRLF, comments, event and id lines, multi-line data', () => {
+  const sse = [
+    ': keep-alive comment',
+    'retry: 1000',
+    'event: progress',
+    'id: 1',
+    `data: ${JSON.stringify(values[0])}`,
+    '',
+    'event: progress',
+    `data:${JSON.stringify(values[1])}`,
+    '',
+    ':another comment',
+    '',
+    'data: {"status":"RESET",',
+    'data: "percentage":0}',
+    '',
+    `data: ${JSON.stringify(values[3])}`,
+    '',
+    'data: [DONE]',
+    '',
+  ].join('\r\n');
+  assert.deepEqual(everySplit(sse), values);
+});
+
+test('SSE: the last event counts even without its blank line', () => {
+  assert.deepEqual(everySplit(`data: ${JSON.stringify(values[1])}\n\ndata: ${JSON.stringify(values[3])}`), [values[1], values[3]]);
+});
+
+test('SSE content type with leading whitespace still reads as SSE', () => {
+  assert.deepEqual(everySplit(`\n\nfoo: bar\ndata: ${JSON.stringify(values[1])}\n\n`, 'text/event-stream; charset=utf-8'), [values[1]]);
+});
+
+test('a multi-byte character split across chunks is decoded once, correctly', () => {
+  const v = { s: '€😀' };
+  const bytes = enc.encode(JSON.stringify(v));
+  const out: unknown[] = [];
+  const r = new ProgressStreamReader((x) => out.push(x));
+  // Split inside the 4-byte emoji at every offset.
+  const emojiAt = bytes.indexOf(0xf0);
+  r.push(bytes.subarray(0, emojiAt + 1));
+  r.push(bytes.subarray(emojiAt + 1, emojiAt + 3));
+  r.push(bytes.subarray(emojiAt + 3));
+  r.end();
+  assert.deepEqual(out, [v]);
+});
+
+test('each value is emitted as soon as it is complete, before the stream ends', () => {
+  const out: unknown[] = [];
+  const r = new ProgressStreamReader((v) => out.push(v));
+  r.push(enc.encode('{"percentage":1}{"perc'));
+  assert.deepEqual(out, [{ percentage: 1 }]);
+  r.push(enc.encode('entage":2}\n'));
+  assert.deepEqual(out, [{ percentage: 1 }, { percentage: 2 }]);
+});
+
+test('malformed JSON is a bad-response with an excerpt', () => {
+  expectKind(() => readAll('{"status": COMPLETED}\n', 1), 'bad-response', /COMPLETED/);
+  expectKind(() => readAll('data: {nope}\n\n', 4), 'bad-response', /nope/);
+});
+
+test('something that is neither JSON nor SSE is a bad-response', () => {
+  expectKind(() => readAll('<html>oops</html>', 3), 'bad-response', /<ht/);
+  expectKind(() => readAll('ok', 1), 'bad-response');
+  expectKind(() => readAll('{"a":1} garbage', 5), 'bad-response', /unexpected text/);
+});
+
+test('a value cut off by the end of the stream is connection-lost', () => {
+  expectKind(() => readAll('{"status":"IN-PROGRESS","percentage":4', 3), 'connection-lost');
+});
+
+test('an endless value is refused instead of filling memory', () => {
+  const r = new ProgressStreamReader(() => {}, { maxValueChars: 1000 });
+  assert.throws(() => {
+    for (let i = 0; i < 100; i++) r.push(enc.encode('{"a":"' + 'x'.repeat(50)));
+  }, (e: unknown) => e instanceof BackupsApiError && e.kind === 'bad-response');
+});
+
+test('empty and whitespace-only bodies yield nothing', () => {
+  assert.deepEqual(readAll('', 1), []);
+  assert.deepEqual(readAll(' \n\r\n ', 1), []);
+});
+
+test('a 50 MB stream is read with a small, constant buffer', async () => {
+  const line = enc.encode(JSON.stringify({ status: 'IN-PROGRESS', percentage: 50.25, pad: 'y'.repeat(200) }) + '\n');
+  const perChunk = 64;
+  const chunk = new Uint8Array(line.length * perChunk);
+  for (let i = 0; i < perChunk; i++) chunk.set(line, i * line.length);
+  const total = 50 * 1024 * 1024;
+  const rounds = Math.ceil(total / chunk.length);
+  let count = 0;
+  let maxBuffered = 0;
+  const r = new ProgressStreamReader(() => count++);
+  const heapBefore = process.memoryUsage().heapUsed;
+  for (let i = 0; i < rounds; i++) {
+    // Cut each chunk at an odd place so values straddle chunk boundaries.
+    r.push(chunk.subarray(0, 1001));
+    maxBuffered = Math.max(maxBuffered, r.bufferedLength);
+    r.push(chunk.subarray(1001));
+    maxBuffered = Math.max(maxBuffered, r.bufferedLength);
+  }
+  r.end();
+  assert.equal(count, rounds * perChunk);
+  assert.ok(maxBuffered <= line.length, `held back ${maxBuffered} chars, more than one value`);
+  // Generous bound: the heap must not grow with the 50 MB that went through.
+  const grown = process.memoryUsage().heapUsed - heapBefore;
+  assert.ok(grown < 30 * 1024 * 1024, `heap grew by ${grown} bytes`);
+});
+
+test('readJsonValues yields values from an async body', async () => {
+  async function* body() {
+    const bytes = enc.encode(values.map((v) => JSON.stringify(v)).join('\n'));
+    for (let i = 0; i < bytes.length; i += 5) yield bytes.subarray(i, i + 5);
+  }
+  const got: unknown[] = [];
+  for await (const v of readJsonValues(body())) got.push(v);
+  assert.deepEqual(got, values);
+});
