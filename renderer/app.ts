@@ -1,2 +1,119 @@
-// Placeholder: the renderer lands with issue 4.
-export {};
+// The window's bootstrap: build the views, subscribe to main's events, then apply the whole
+// snapshot at once (`app:snapshot`). Only `window.piecesBackup` is used, so the same code runs in
+// Electron (preload bridge) and in the browser preview (HTTP + SSE bridge).
+import type { Backup, ConnectionInfo, EngineState, IpcError, PiecesBackupBridge, Snapshot } from '../main/ipc/contract.js';
+import type { RunError } from '../main/engine/types.js';
+import { call, getBridge } from './bridge.js';
+import { el, replaceChildren } from './dom.js';
+import { createConnectionView } from './views/connection.js';
+import { createProgressView } from './views/progress.js';
+import { createBackupsTable } from './views/backups-table.js';
+import { createConfirmDelete } from './views/confirm-delete.js';
+import { createHistoryView } from './views/history.js';
+import { createSettingsForm } from './views/settings-form.js';
+import { createTabs } from './views/tabs.js';
+
+function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
+  let connection: ConnectionInfo = { url: null, source: 'none', version: null, reachable: true };
+  let backupsError: RunError | null = null;
+
+  const conn = createConnectionView(async () => {
+    const c = await call(bridge, 'connection:check');
+    if (c.ok) connection = c.value;
+    const list = await call(bridge, 'backups:list');
+    if (list.ok) {
+      backupsError = null;
+      table.setBackups(list.value);
+    } else {
+      backupsError = asRunError(list.error);
+    }
+    conn.update(connection, backupsError);
+  });
+
+  const progress = createProgressView(
+    async () => {
+      const r = await call(bridge, 'backups:create');
+      return r.ok ? null : r.error;
+    },
+    async () => {
+      const r = await call(bridge, 'pause:resume');
+      if (r.ok) progress.update(r.value);
+    },
+  );
+
+  const confirm = createConfirmDelete(async (b: Backup) => {
+    const r = await call(bridge, 'backups:delete', { id: b.id });
+    if (!r.ok) return r.error;
+    table.remove(b.id);
+    return null;
+  });
+  const table = createBackupsTable((b) => confirm.ask(b));
+  const history = createHistoryView();
+  const settings = createSettingsForm({
+    previewSchedule: (spec) => call(bridge, 'schedule:preview', spec),
+    previewRetention: (policy) => call(bridge, 'retention:preview', policy),
+    save: (patch) => call(bridge, 'settings:update', patch),
+  });
+
+  replaceChildren(root,
+    conn.root, conn.banner, progress.root,
+    createTabs([
+      { id: 'backups', label: 'Backups', content: table.root },
+      { id: 'history', label: 'History', content: history.root },
+      { id: 'settings', label: 'Settings', content: settings.root },
+    ]),
+    confirm.root);
+
+  const applyState = (s: EngineState) => {
+    progress.update(s);
+    // A run that failed because the person is signed out or PiecesOS is gone says so in the banner.
+    if (s.lastError && (s.lastError.kind === 'not-signed-in' || s.lastError.kind === 'unreachable')) conn.update(connection, s.lastError);
+  };
+
+  bridge.on('event:state', applyState);
+  bridge.on('event:backups', (list) => {
+    backupsError = null;
+    table.setBackups(list);
+    conn.update(connection, backupsError);
+  });
+  bridge.on('event:history', (h) => history.update(h));
+  bridge.on('event:settings', (s) => settings.update(s));
+  bridge.on('event:connection', (c) => {
+    connection = c;
+    conn.update(connection, backupsError);
+  });
+
+  void call(bridge, 'app:snapshot').then((r) => {
+    if (!r.ok) {
+      showFatal(root, r.error.message);
+      return;
+    }
+    const snap: Snapshot = r.value;
+    connection = snap.connection;
+    backupsError = snap.backupsError;
+    table.setBackups(snap.backups);
+    conn.update(connection, backupsError ?? (snap.state.lastError?.kind === 'not-signed-in' ? snap.state.lastError : null));
+    progress.update(snap.state);
+    history.update(snap.history);
+    settings.update(snap.settings);
+    // Tests and the benchmark wait for this mark instead of guessing.
+    document.body.dataset.ready = 'true';
+  });
+
+  setInterval(() => progress.tick(), 30_000);
+}
+
+function asRunError(e: IpcError): RunError {
+  return { kind: e.kind === 'invalid-request' || e.kind === 'unknown-channel' ? 'internal' : e.kind, message: e.message };
+}
+
+function showFatal(root: HTMLElement, message: string): void {
+  replaceChildren(root, el('div', { class: 'banner', role: 'alert' }, el('strong', {}, 'Pieces Backup could not start this window.'), ' ', message));
+}
+
+const root = document.getElementById('app');
+if (root) {
+  const bridge = getBridge();
+  if (bridge) start(bridge, root);
+  else showFatal(root, 'Open it from the Pieces Backup app (or `npm run preview`), not directly.');
+}

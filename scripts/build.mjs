@@ -20,6 +20,11 @@ await Promise.all([
     bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, sourcemap: true,
     logLevel: 'warning', absWorkingDir: root, entryPoints: ['renderer/app.ts'], outfile: 'dist/renderer/app.js',
   }),
+  // The preview's HTTP + SSE stand-in for the preload; served only by `npm run preview`.
+  build({
+    bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, sourcemap: true,
+    logLevel: 'warning', absWorkingDir: root, entryPoints: ['renderer/preview-bridge.ts'], outfile: 'dist/renderer/preview-bridge.js',
+  }),
 ]);
 mkdirSync(`${root}dist/renderer`, { recursive: true });
 cpSync(`${root}renderer/index.html`, `${root}dist/renderer/index.html`);

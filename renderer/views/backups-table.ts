@@ -1,0 +1,135 @@
+// The backups, newest first, as an ARIA table that only puts the visible rows in the DOM
+// (plus a few above and below), so 10,000 backups paint as fast as 10. Rows are keyed by id and
+// reused while they stay in view, which keeps keyboard focus on a row's button while scrolling.
+import type { Backup } from '../../main/api/wire.js';
+import { el, setText, show } from '../dom.js';
+import { formatBytes, formatDate, platformName } from '../format.js';
+
+export const ROW_HEIGHT = 36;
+const OVERSCAN = 6;
+
+export interface BackupsTable {
+  root: HTMLElement;
+  /** null: the list could not be loaded (the banner says why). */
+  setBackups(list: Backup[] | null): void;
+  /** Drop one backup locally (after a confirmed delete). */
+  remove(id: string): void;
+}
+
+interface RowNode extends HTMLDivElement {
+  backup?: Backup;
+}
+
+/** Newest first, ties broken by id; parses each date once instead of once per comparison. */
+export function sortBackups(list: Backup[]): Backup[] {
+  const keyed = list.map((b) => {
+    const t = Date.parse(b.created);
+    return { b, t: Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t };
+  });
+  keyed.sort((x, y) => y.t - x.t || (x.b.id < y.b.id ? 1 : x.b.id > y.b.id ? -1 : 0));
+  return keyed.map((k) => k.b);
+}
+
+export function createBackupsTable(onDelete: (b: Backup) => void): BackupsTable {
+  const headers = ['Date', 'Size', 'Device', 'Platform', 'Version', ''];
+  const headRow = el('div', { role: 'row', class: 'tr', 'aria-rowindex': 1 },
+    ...headers.map((h) => (h ? el('div', { role: 'columnheader', class: 'th' }, h) : el('div', { role: 'columnheader', class: 'th' }, el('span', { class: 'sr-only' }, 'Actions')))));
+  const rows = el('div', { class: 'rows' });
+  const sizer = el('div', { class: 'sizer' }, rows);
+  const viewport = el('div', { role: 'rowgroup', class: 'viewport', tabindex: 0, 'aria-label': 'Backups list' }, sizer);
+  const table = el('div', { role: 'table', class: 'table', 'aria-label': 'Backups', 'aria-rowcount': 1 },
+    el('div', { role: 'rowgroup', class: 'thead' }, headRow), viewport);
+  const heading = el('h2', { class: 'count' });
+  const empty = el('p', { class: 'empty', hidden: true });
+  const root = el('section', { class: 'backups' }, heading, table, empty);
+
+  let items: Backup[] = [];
+  let loaded = false;
+  let live = new Map<string, RowNode>();
+  let frame = 0;
+
+  function makeRow(): RowNode {
+    const row = el('div', { role: 'row', class: 'tr' }) as RowNode;
+    for (let i = 0; i < 5; i++) row.appendChild(el('div', { role: 'cell', class: 'td' }));
+    const del = el('button', { type: 'button', class: 'icon danger' }, '✕');
+    del.addEventListener('click', () => {
+      if (row.backup) onDelete(row.backup);
+    });
+    row.appendChild(el('div', { role: 'cell', class: 'td act' }, del));
+    return row;
+  }
+
+  function fill(row: RowNode, b: Backup, index: number): void {
+    row.setAttribute('aria-rowindex', String(index + 2));
+    if (row.backup === b) return;
+    row.backup = b;
+    row.dataset.id = b.id;
+    const cells = row.children;
+    const date = formatDate(b.created);
+    setText(cells[0]!, date);
+    (cells[0] as HTMLElement).title = b.createdReadable ?? b.created;
+    setText(cells[1]!, formatBytes(b.bytes));
+    setText(cells[2]!, b.deviceName);
+    (cells[2] as HTMLElement).title = b.deviceName;
+    setText(cells[3]!, platformName(b.platform));
+    setText(cells[4]!, b.version);
+    (cells[4] as HTMLElement).title = b.version;
+    cells[5]!.firstElementChild!.setAttribute('aria-label', `Delete backup from ${date} on ${b.deviceName}`);
+  }
+
+  function render(): void {
+    frame = 0;
+    const height = viewport.clientHeight || ROW_HEIGHT * 12;
+    const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(items.length, Math.ceil((viewport.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+    const next = new Map<string, RowNode>();
+    let ref: ChildNode | null = rows.firstChild;
+    for (let i = first; i < last; i++) {
+      const b = items[i]!;
+      let row = live.get(b.id);
+      if (row) live.delete(b.id);
+      else row = makeRow();
+      next.set(b.id, row);
+      fill(row, b, i);
+      // Leave rows that are already in place untouched (moving a node would drop its focus).
+      if (row === ref) ref = ref.nextSibling;
+      else rows.insertBefore(row, ref);
+    }
+    for (const stale of live.values()) stale.remove();
+    live = next;
+    rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
+  }
+
+  function schedule(): void {
+    if (!frame) frame = requestAnimationFrame(render);
+  }
+
+  function refresh(): void {
+    table.setAttribute('aria-rowcount', String(items.length + 1));
+    sizer.style.height = `${items.length * ROW_HEIGHT}px`;
+    const total = items.reduce((sum, b) => sum + (Number.isFinite(b.bytes) && b.bytes > 0 ? b.bytes : 0), 0);
+    setText(heading, loaded ? `Backups (${items.length.toLocaleString()}${items.length ? `, ${formatBytes(total)}` : ''})` : 'Backups');
+    show(empty, items.length === 0);
+    setText(empty, loaded ? 'No backups yet. Choose “Back up now” to make the first one.' : 'The backups could not be loaded.');
+    // Render synchronously so the first paint already has rows; scrolling renders per frame.
+    if (frame) cancelAnimationFrame(frame);
+    render();
+  }
+
+  viewport.addEventListener('scroll', schedule, { passive: true });
+  new ResizeObserver(schedule).observe(viewport);
+
+  return {
+    root,
+    setBackups(list) {
+      loaded = list !== null;
+      items = list ? sortBackups(list) : [];
+      refresh();
+    },
+    remove(id) {
+      const before = items.length;
+      items = items.filter((b) => b.id !== id);
+      if (items.length !== before) refresh();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// The connection line at the top (which PiecesOS, how it was found) and the banner for the two
+// states that stop everything: PiecesOS offline, or the person not signed in.
+import type { ConnectionInfo, RunError } from '../../main/engine/types.js';
+import { el, setText, show } from '../dom.js';
+import { describeConnection } from '../format.js';
+
+export interface ConnectionView {
+  root: HTMLElement;
+  banner: HTMLElement;
+  update(connection: ConnectionInfo, problem: RunError | null): void;
+}
+
+/** The sentence shown for a problem; null when there is nothing to say. */
+export function problemMessage(connection: ConnectionInfo, problem: RunError | null): { title: string; body: string } | null {
+  if (!connection.reachable || problem?.kind === 'unreachable') {
+    return connection.url
+      ? { title: `PiecesOS is not reachable at ${connection.url}.`, body: 'Start PiecesOS (or check its URL in Settings), then check again.' }
+      : { title: 'PiecesOS was not found on this computer.', body: 'Start PiecesOS or enter its URL in Settings, then check again.' };
+  }
+  if (problem?.kind === 'not-signed-in') {
+    return { title: 'Sign in to Pieces and connect to the cloud.', body: 'Backups need a signed-in Pieces account; sign in from Pieces Desktop, then check again.' };
+  }
+  if (problem) return { title: 'The backups could not be loaded.', body: problem.message };
+  return null;
+}
+
+export function createConnectionView(onCheck: () => Promise<void>): ConnectionView {
+  const dot = el('span', { class: 'dot', 'aria-hidden': 'true' });
+  const text = el('span', { class: 'conn-text' });
+  const check = el('button', { type: 'button', class: 'link' }, 'Check again');
+  const root = el('header', { class: 'conn', 'aria-label': 'Connection' }, dot, text, check);
+
+  const bannerTitle = el('strong');
+  const bannerBody = el('span');
+  const bannerCheck = el('button', { type: 'button' }, 'Check connection');
+  const banner = el('div', { class: 'banner', role: 'alert', hidden: true }, bannerTitle, ' ', bannerBody, ' ', bannerCheck);
+
+  const runCheck = async (button: HTMLButtonElement) => {
+    button.disabled = true;
+    try {
+      await onCheck();
+    } finally {
+      button.disabled = false;
+    }
+  };
+  check.addEventListener('click', () => void runCheck(check));
+  bannerCheck.addEventListener('click', () => void runCheck(bannerCheck));
+
+  return {
+    root,
+    banner,
+    update(connection, problem) {
+      setText(text, describeConnection(connection));
+      const msg = problemMessage(connection, problem);
+      dot.className = `dot ${!connection.reachable ? 'bad' : msg ? 'warn' : 'good'}`;
+      show(banner, msg !== null);
+      if (msg) {
+        setText(bannerTitle, msg.title);
+        setText(bannerBody, msg.body);
+      }
+    },
+  };
+}
