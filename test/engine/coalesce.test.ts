@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManualClock } from '../../main/engine/clock.js';
+import { createCoalescer } from '../../main/engine/coalesce.js';
+
+test('a flood of progress becomes at most ~30 updates a second, the latest value last', async () => {
+  const clock = new ManualClock();
+  const got: Array<{ v: number; at: number }> = [];
+  const c = createCoalescer<number>((v) => got.push({ v, at: clock.now() }), { clock, intervalMs: 34 });
+  const start = clock.now();
+  for (let i = 1; i <= 1000; i++) {
+    c.push(i);
+    await clock.advance(1); // 1000 updates over one second
+  }
+  await clock.advance(100);
+  assert.ok(got.length <= 31, `${got.length} updates in a second`);
+  assert.equal(got.at(-1)?.v, 1000, 'the final value arrives');
+  for (let i = 1; i < got.length; i++) assert.ok(got[i]!.at - got[i - 1]!.at >= 34);
+  assert.ok(got[0]!.at === start + 0);
+});
+
+test('terminal values arrive at once and replace a pending one', async () => {
+  const clock = new ManualClock();
+  const got: string[] = [];
+  const c = createCoalescer<string>((v) => got.push(v), { clock });
+  c.push('p1');
+  c.push('p2'); // pending
+  c.push('done', true);
+  await clock.advance(100);
+  assert.deepEqual(got, ['p1', 'done']);
+  assert.equal(clock.pendingTimers, 0, 'no timer left behind');
+});
