@@ -1,0 +1,199 @@
+// The Backups API over HTTP (global fetch). Every failure leaves as a BackupsApiError with a
+// kind; every response is validated before the app sees it.
+import type { BackupsApi, CallOptions, StreamOptions } from './backups-api.js';
+import { BackupsApiError } from './errors.js';
+import { toApiError, describeError, type MapContext } from './error-mapping.js';
+import { RequestControl } from './request-control.js';
+import { readText, serverMessage, parseJson, validate } from './response-body.js';
+import { ProgressStreamReader } from './stream-reader.js';
+import { wireBackup, wireBackups, wireStreamedProgress, fromWireBackup, toWireBackup, sortNewestFirst } from './wire.js';
+import type { Backup, BackupProgress } from './wire.js';
+
+export { describeError };
+
+export interface ClientOptions {
+  baseUrl: string;
+  /** Per request; for the streamed create, until the response headers arrive. Default 30 s. */
+  timeoutMs?: number;
+  /** Longest silence allowed while a streamed create runs. Default 60 s. */
+  stallTimeoutMs?: number;
+}
+
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+export class HttpBackupsClient implements BackupsApi {
+  readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly stallTimeoutMs: number;
+
+  constructor(opts: ClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.stallTimeoutMs = opts.stallTimeoutMs ?? 60_000;
+  }
+
+  async list(opts: CallOptions = {}): Promise<Backup[]> {
+    const value = await this.requestJson('GET', '/backups', undefined, opts, 'a backup list');
+    const parsed = validate(wireBackups, value, 'a backup list');
+    return sortNewestFirst(parsed.iterable.map(fromWireBackup));
+  }
+
+  async create(opts: CallOptions = {}): Promise<Backup> {
+    const value = await this.requestJson('POST', '/backups/create', '{}', opts, 'a new backup');
+    return fromWireBackup(validate(wireBackup, value, 'a new backup'));
+  }
+
+  async delete(id: string, backup?: Backup, opts: CallOptions = {}): Promise<void> {
+    // '.' and '..' would be collapsed by URL parsing (even percent-encoded) and hit another path.
+    if (id === '' || id === '.' || id === '..') {
+      throw new BackupsApiError('bad-response', `The backup id "${id}" cannot be put in a URL, so this backup cannot be deleted through the Backups API.`);
+    }
+    const body = JSON.stringify(backup ? toWireBackup(backup) : {});
+    const control = new RequestControl(opts.signal);
+    control.arm(this.timeoutMs, 'timeout');
+    const ctx = this.ctx('connect');
+    try {
+      const res = await this.send('POST', `/backups/${encodeURIComponent(id)}/delete`, body, control, ctx);
+      ctx.phase = 'body';
+      // Any 2xx is success; the body (usually empty) is drained so the socket can be reused.
+      await readText(res, ERROR_BODY_LIMIT);
+    } catch (e) {
+      throw toApiError(e, control, ctx);
+    } finally {
+      control.dispose();
+    }
+  }
+
+  async createStreamed(opts: StreamOptions = {}): Promise<Backup> {
+    const control = new RequestControl(opts.signal);
+    control.arm(this.timeoutMs, 'timeout');
+    const ctx = this.ctx('connect');
+    let outcome: { backup: Backup | null };
+    try {
+      const res = await this.send('POST', '/backups/create/streamed', '{}', control, ctx, 'application/x-ndjson, text/event-stream, application/json');
+      ctx.phase = 'body';
+      // From here on only silence counts: the stall timer restarts on every chunk.
+      control.arm(this.stallTimeoutMs, 'stalled');
+      outcome = await this.followStream(res, control, opts.onProgress);
+    } catch (e) {
+      throw toApiError(e, control, ctx);
+    } finally {
+      control.dispose();
+    }
+    if (outcome.backup) return outcome.backup;
+    // COMPLETED without the backup: the newest in the list is the one just made.
+    const newest = (await this.list({ signal: opts.signal }))[0];
+    if (!newest) {
+      throw new BackupsApiError('bad-response', 'PiecesOS said the backup completed, but it does not appear in the backup list; check the list again in a minute.');
+    }
+    return newest;
+  }
+
+  private async followStream(res: Response, control: RequestControl, onProgress: StreamOptions['onProgress']): Promise<{ backup: Backup | null }> {
+    let result: { backup: Backup | null } | null = null;
+    let last: BackupProgress | null = null;
+    const handle = (raw: unknown): void => {
+      if (result !== null) return; // ignore anything after the terminal value
+      if (Array.isArray(raw)) {
+        for (const item of raw) handle(item);
+        return;
+      }
+      const p = toProgress(raw);
+      last = p;
+      if (onProgress) {
+        try {
+          onProgress(p);
+        } catch {
+          // A listener's bug must not fail the backup itself.
+        }
+      }
+      if (p.status === 'COMPLETED') result = { backup: p.backup ?? null };
+      else if (p.status === 'FAILED') throw new BackupsApiError('backup-failed', failureSentence(raw, p));
+      else if (p.status === 'CANCELED') throw new BackupsApiError('canceled', 'PiecesOS canceled the backup before it finished.');
+    };
+    const reader = new ProgressStreamReader(handle, { contentType: res.headers.get('content-type') });
+    const body = res.body;
+    if (body !== null) {
+      const chunks = body.getReader();
+      try {
+        while (result === null) {
+          const { done, value } = await chunks.read();
+          if (done) break;
+          control.arm(this.stallTimeoutMs, 'stalled');
+          reader.push(value);
+        }
+        if (result === null) reader.end();
+      } finally {
+        if (result !== null) await chunks.cancel().catch(() => {});
+        chunks.releaseLock();
+      }
+    }
+    if (result !== null) return result;
+    const seen = last as BackupProgress | null;
+    const where = seen?.percentage != null ? ` (last progress: ${Math.round(seen.percentage)}%)` : '';
+    throw new BackupsApiError('connection-lost', `The connection to PiecesOS ended before the backup finished${where}; check the backup list, then try again.`);
+  }
+
+  private ctx(phase: MapContext['phase']): MapContext {
+    return { baseUrl: this.baseUrl, timeoutMs: this.timeoutMs, stallTimeoutMs: this.stallTimeoutMs, phase };
+  }
+
+  /** Sends a request and returns the response if it is 2xx; otherwise throws the mapped status error. */
+  private async send(method: string, path: string, body: string | undefined, control: RequestControl, ctx: MapContext, accept = 'application/json'): Promise<Response> {
+    const headers: Record<string, string> = { accept };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(this.baseUrl + path, { method, headers, body, signal: control.signal });
+    if (res.ok) return res;
+    ctx.phase = 'body';
+    const message = serverMessage(await readText(res, ERROR_BODY_LIMIT));
+    throw statusError(res.status, message);
+  }
+
+  private async requestJson(method: string, path: string, body: string | undefined, opts: CallOptions, what: string): Promise<unknown> {
+    const control = new RequestControl(opts.signal);
+    control.arm(this.timeoutMs, 'timeout');
+    const ctx = this.ctx('connect');
+    let text: string;
+    try {
+      const res = await this.send(method, path, body, control, ctx);
+      ctx.phase = 'body';
+      text = await readText(res);
+    } catch (e) {
+      throw toApiError(e, control, ctx);
+    } finally {
+      control.dispose();
+    }
+    return parseJson(text, what);
+  }
+}
+
+export function createClient(opts: ClientOptions): HttpBackupsClient {
+  return new HttpBackupsClient(opts);
+}
+
+function statusError(status: number, message: string): BackupsApiError {
+  const said = message === '' ? '' : `: ${message}`;
+  if (status === 401 || status === 403) {
+    return new BackupsApiError('not-signed-in', `PiecesOS refused the request (HTTP ${status}${said}); sign in to Pieces and connect to the Pieces cloud, then try again.`, { status });
+  }
+  return new BackupsApiError('http', `PiecesOS answered HTTP ${status}${said}.`, { status });
+}
+
+/** One stream value as progress. A bare Backup (a server that does not stream) counts as COMPLETED. */
+function toProgress(raw: unknown): BackupProgress {
+  if (typeof raw === 'object' && raw !== null && 'id' in raw && !('status' in raw)) {
+    return { status: 'COMPLETED', percentage: 100, backup: fromWireBackup(validate(wireBackup, raw, 'a new backup')) };
+  }
+  const w = validate(wireStreamedProgress, raw, 'a progress value');
+  const p: BackupProgress = { status: w.status ?? 'UNKNOWN', percentage: w.percentage ?? null };
+  if (w.backup) p.backup = fromWireBackup(w.backup);
+  return p;
+}
+
+function failureSentence(raw: unknown, p: BackupProgress): string {
+  // Not in the published model, but a server may add a reason; show it when it does.
+  const rec = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const reason = [rec.message, rec.error, rec.reason].find((v): v is string => typeof v === 'string' && v.trim() !== '');
+  const at = p.percentage != null ? ` at ${Math.round(p.percentage)}%` : '';
+  return `PiecesOS reported that the backup failed${at}${reason ? ` (${serverMessage(reason)})` : ''}; try again, and check PiecesOS if it keeps failing.`;
+}

@@ -1,0 +1,48 @@
+// One AbortController per request that merges the caller's signal with our own timers and
+// remembers WHY it fired, so a plain AbortError can be reported as timeout, stall or cancel.
+import { BackupsApiError } from './errors.js';
+
+export type AbortReason = 'timeout' | 'stalled' | 'canceled' | 'done';
+
+export class RequestControl {
+  readonly controller = new AbortController();
+  reason: AbortReason | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly caller: AbortSignal | undefined;
+  private readonly onCallerAbort = () => this.abort('canceled');
+
+  constructor(caller?: AbortSignal) {
+    this.caller = caller;
+    if (caller?.aborted) throw new BackupsApiError('canceled', 'The request to PiecesOS was canceled.');
+    caller?.addEventListener('abort', this.onCallerAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** (Re)starts the timer; when it runs out the request is aborted for `reason`. */
+  arm(ms: number, reason: 'timeout' | 'stalled'): void {
+    this.disarm();
+    this.timer = setTimeout(() => this.abort(reason), ms);
+  }
+
+  disarm(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  abort(reason: AbortReason): void {
+    if (this.reason !== null) return;
+    this.reason = reason;
+    this.disarm();
+    this.controller.abort();
+  }
+
+  /** Stops timers and listeners; aborts any body still open so sockets are not left dangling. */
+  dispose(): void {
+    this.disarm();
+    this.caller?.removeEventListener('abort', this.onCallerAbort);
+    if (this.reason === null) this.abort('done');
+  }
+}

@@ -1,0 +1,50 @@
+// A tiny raw node:http server on 127.0.0.1 for client tests; closes every socket on teardown.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+export interface Fixture {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<Fixture> {
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => handler(req, res, Buffer.concat(parts).toString('utf8')));
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  if (addr === null || typeof addr === 'string') throw new Error('no address');
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    port: addr.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A port that nothing listens on (bound then released). */
+export async function freePort(): Promise<number> {
+  const f = await startServer(() => {});
+  await f.close();
+  return f.port;
+}
+
+export const wireSample = {
+  id: '9.0.5_1732612345678', version: '9.0.5', timestamp: '1732612345678', bytes: 1234,
+  created: { value: '2024-11-26T09:12:25.678Z', readable: 'a while ago' }, device_name: 'laptop', platform: 'LINUX',
+};
+
+export function wireBackupWith(id: string, created: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...wireSample, id, created: { value: created }, ...extra };
+}
