@@ -1,0 +1,101 @@
+// Where PiecesOS listens: an explicit setting wins, then PIECES_OS_URL, then a scan of the
+// ports current (39300–39333) and older (1000, 5323) releases use on 127.0.0.1.
+import { BackupsApiError } from './errors.js';
+import { readText } from './response-body.js';
+
+export type UrlSource = 'setting' | 'env' | 'discovered';
+
+export const DEFAULT_PORTS: readonly number[] = Array.from({ length: 34 }, (_, i) => 39300 + i);
+export const LEGACY_PORTS: readonly number[] = [1000, 5323];
+
+/** Validates and normalises a base URL (no trailing slash); null when it is not http(s). */
+export function normalizeBaseUrl(raw: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(raw.trim());
+  } catch {
+    return null;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+  if (u.search !== '' || u.hash !== '') return null;
+  return u.toString().replace(/\/+$/, '');
+}
+
+async function get(url: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; text: string } | null> {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), timeoutMs);
+  const onAbort = () => ctl.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const res = await fetch(url, { signal: ctl.signal });
+    return { status: res.status, text: await readText(res, 4096) };
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Is PiecesOS at `baseUrl`? Health must answer 200 with a body starting `ok`. Never throws. */
+export async function probe(baseUrl: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<{ ok: boolean; version: string | null }> {
+  const timeoutMs = opts.timeoutMs ?? 300;
+  const base = baseUrl.replace(/\/+$/, '');
+  const health = await get(`${base}/.well-known/health`, timeoutMs, opts.signal);
+  if (!health || health.status !== 200 || !health.text.trimStart().startsWith('ok')) return { ok: false, version: null };
+  const v = await get(`${base}/.well-known/version`, timeoutMs, opts.signal);
+  let version: string | null = null;
+  if (v && v.status === 200) {
+    const t = v.text.trim().replace(/^"(.*)"$/, '$1').trim();
+    if (t !== '' && t.length <= 100) version = t;
+  }
+  return { ok: true, version };
+}
+
+/** The first port in `ports` (in list order) where PiecesOS answers; all probed at once. */
+async function firstAnswering(host: string, ports: readonly number[], timeoutMs: number): Promise<{ url: string; version: string | null } | null> {
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  const urls = ports.map((p) => `http://${hostPart}:${p}`);
+  const results = await Promise.all(urls.map((u) => probe(u, { timeoutMs })));
+  const i = results.findIndex((r) => r.ok);
+  const url = urls[i];
+  return i >= 0 && url !== undefined ? { url, version: results[i]?.version ?? null } : null;
+}
+
+export interface ResolveOptions {
+  explicit?: string | null;
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+  /** Ports scanned first (default 39300–39333). */
+  ports?: number[];
+  /** Ports scanned when none of `ports` answers (default 1000, 5323). */
+  fallbackPorts?: number[];
+  host?: string;
+}
+
+export async function resolveBaseUrl(opts: ResolveOptions): Promise<{ url: string; source: UrlSource; version: string | null }> {
+  if (opts.explicit != null && opts.explicit.trim() !== '') {
+    const url = normalizeBaseUrl(opts.explicit);
+    if (!url) throw badAddress(opts.explicit, 'in Settings or with --url');
+    return { url, source: 'setting', version: null };
+  }
+  const fromEnv = (opts.env ?? process.env).PIECES_OS_URL;
+  if (fromEnv != null && fromEnv.trim() !== '') {
+    const url = normalizeBaseUrl(fromEnv);
+    if (!url) throw badAddress(fromEnv, 'in PIECES_OS_URL');
+    return { url, source: 'env', version: null };
+  }
+  const host = opts.host ?? '127.0.0.1';
+  const timeoutMs = opts.timeoutMs ?? 300;
+  for (const group of [opts.ports ?? DEFAULT_PORTS, opts.fallbackPorts ?? LEGACY_PORTS]) {
+    if (group.length === 0) continue;
+    const found = await firstAnswering(host, group, timeoutMs);
+    if (found) return { url: found.url, source: 'discovered', version: found.version };
+  }
+  throw new BackupsApiError('unreachable', `PiecesOS was not found on ${host} ports 39300–39333, 1000 or 5323. Start PiecesOS, or give its address with --url or PIECES_OS_URL.`);
+}
+
+function badAddress(raw: string, where: string): BackupsApiError {
+  const shown = raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
+  return new BackupsApiError('unreachable', `The PiecesOS address "${shown}" ${where} is not an http:// or https:// URL; give one like http://127.0.0.1:39300.`);
+}
