@@ -1,0 +1,40 @@
+// Settings file migrations. The file carries a `version`; each step turns version n into n + 1.
+// A file from a newer app (version above ours) is read as is and validated: unknown keys are dropped.
+
+export const SETTINGS_VERSION = 2;
+
+type Raw = Record<string, unknown>;
+
+/** MIGRATIONS[n] turns a version-n file into version n + 1. */
+export const MIGRATIONS: Record<number, (s: Raw) => Raw> = {
+  // v0 (no version key; the prototype): schedule was a bare cron string, the URL was `baseUrl`,
+  // and notifications were one boolean.
+  0: (s) => {
+    const out: Raw = { ...s };
+    if (typeof s.schedule === 'string') out.schedule = s.schedule.trim() === '' ? { kind: 'off' } : { kind: 'custom', cron: s.schedule };
+    if ('baseUrl' in s) {
+      if (!('piecesOsUrl' in s)) out.piecesOsUrl = s.baseUrl ?? null;
+      delete out.baseUrl;
+    }
+    if (typeof s.notifications === 'boolean') out.notifications = { onFailure: s.notifications, onSuccess: false, afterCatchUp: s.notifications };
+    return out;
+  },
+  // v1 → v2: retention gained `includeOtherDevices` (safe default: false).
+  1: (s) => {
+    const r = s.retention;
+    if (r && typeof r === 'object' && !('includeOtherDevices' in r)) return { ...s, retention: { ...(r as Raw), includeOtherDevices: false } };
+    return s;
+  },
+};
+
+export function migrate(raw: Raw): { data: Raw; from: number } {
+  const v = raw.version;
+  const from = typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0;
+  let data = { ...raw };
+  for (let n = from; n < SETTINGS_VERSION; n++) {
+    const step = MIGRATIONS[n];
+    if (step) data = step(data);
+  }
+  data.version = Math.max(from, SETTINGS_VERSION);
+  return { data, from };
+}

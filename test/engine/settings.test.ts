@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, readFile, writeFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSettings } from '../../main/settings/store.js';
+import { defaultConfigDir, APP_NAME } from '../../main/settings/paths.js';
+import { DEFAULT_SETTINGS } from '../../main/settings/schema.js';
+import { SETTINGS_VERSION } from '../../main/settings/migrations.js';
+
+async function withDir(fn: (dir: string) => Promise<void>) {
+  const dir = await mkdtemp(join(tmpdir(), 'pb-settings-'));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('the default config folder is Electron userData for "Pieces Backup"', () => {
+  assert.equal(defaultConfigDir({ XDG_CONFIG_HOME: '/x' }, 'linux', '/home/u'), join('/x', APP_NAME));
+  assert.equal(defaultConfigDir({}, 'linux', '/home/u'), join('/home/u/.config', APP_NAME));
+  assert.equal(defaultConfigDir({}, 'darwin', '/Users/u'), join('/Users/u/Library/Application Support', APP_NAME));
+  assert.equal(defaultConfigDir({ APPDATA: 'C:\\AppData' }, 'win32', 'C:\\u'), join('C:\\AppData', APP_NAME));
+});
+
+test('a fresh folder starts on defaults and writes config.json with a version', () =>
+  withDir(async (dir) => {
+    const s = openSettings({ configDir: dir });
+    assert.deepEqual(s.get(), DEFAULT_SETTINGS);
+    assert.equal(s.recovered, undefined);
+    const onDisk = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
+    assert.equal(onDisk.version, SETTINGS_VERSION);
+  }));
+
+test('updates are validated; invalid ones throw a clear message and write nothing', () =>
+  withDir(async (dir) => {
+    const s = openSettings({ configDir: dir, now: () => Date.UTC(2026, 10, 27) });
+    const seen: string[] = [];
+    s.onChange((n) => seen.push(JSON.stringify(n.schedule)));
+    const next = s.update({ schedule: { kind: 'weekly', day: 2, time: '07:30' }, catchUp: false });
+    assert.equal(next.catchUp, false);
+    assert.equal(next.scheduleSetAt, '2026-11-27T00:00:00.000Z');
+    const before = await readFile(join(dir, 'config.json'), 'utf8');
+    assert.throws(() => s.update({ schedule: { kind: 'daily', time: '7am' } } as never), /Settings not saved: schedule.*HH:MM/);
+    assert.throws(() => s.update({ schedule: { kind: 'custom', cron: '99 * * * *' } }), /Settings not saved: .*minute/);
+    assert.throws(() => s.update({ bogus: 1 } as never), /Settings not saved/);
+    assert.equal(await readFile(join(dir, 'config.json'), 'utf8'), before);
+    assert.equal(seen.length, 1);
+    // Another store on the same folder (another process) sees the change.
+    assert.equal(openSettings({ configDir: dir }).get().schedule.kind, 'weekly');
+  }));
+
+test('corrupt JSON is moved aside and the store starts on defaults, saying so', () =>
+  withDir(async (dir) => {
+    await writeFile(join(dir, 'config.json'), '{"schedule": {"kind": "dai');
+    const s = openSettings({ configDir: dir });
+    assert.deepEqual(s.get(), DEFAULT_SETTINGS);
+    assert.ok(s.recovered);
+    assert.match(s.recovered.reason, /not valid JSON.*default settings/);
+    const files = await readdir(dir);
+    assert.ok(files.some((f) => f.startsWith('config.json.broken-')), files.join());
+    assert.equal(await readFile(s.recovered.brokenFile, 'utf8'), '{"schedule": {"kind": "dai');
+  }));
+
+test('schema-invalid content is moved aside too', () =>
+  withDir(async (dir) => {
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ version: 2, schedule: { kind: 'daily', time: '99:99' } }));
+    const s = openSettings({ configDir: dir });
+    assert.match(s.recovered?.reason ?? '', /schedule/);
+    assert.deepEqual(s.get().schedule, DEFAULT_SETTINGS.schedule);
+  }));
+
+test('an old (version 0) file is migrated, not discarded', () =>
+  withDir(async (dir) => {
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ schedule: '0 3 * * *', baseUrl: 'http://127.0.0.1:39300', notifications: false, retention: { enabled: true, keepLast: 5, maxAgeDays: null } }));
+    const s = openSettings({ configDir: dir });
+    assert.equal(s.recovered, undefined);
+    const v = s.get();
+    assert.deepEqual(v.schedule, { kind: 'custom', cron: '0 3 * * *' });
+    assert.equal(v.piecesOsUrl, 'http://127.0.0.1:39300');
+    assert.deepEqual(v.notifications, { onFailure: false, onSuccess: false, afterCatchUp: false });
+    assert.equal(v.retention.includeOtherDevices, false);
+    assert.equal(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')).version, SETTINGS_VERSION);
+  }));
+
+test('pause is stored and shared', () =>
+  withDir(async (dir) => {
+    const s = openSettings({ configDir: dir });
+    s.setPause('resume');
+    assert.equal(openSettings({ configDir: dir }).get().pausedUntil, 'resume');
+    s.setPause(null);
+    assert.equal(s.get().pausedUntil, null);
+  }));
