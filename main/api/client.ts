@@ -176,7 +176,8 @@ function statusError(status: number, message: string): BackupsApiError {
   if (status === 401 || status === 403) {
     return new BackupsApiError('not-signed-in', `PiecesOS refused the request (HTTP ${status}${said}); sign in to Pieces and connect to the Pieces cloud, then try again.`, { status });
   }
-  return new BackupsApiError('http', `PiecesOS answered HTTP ${status}${said}.`, { status });
+  const stop = /[.!?…]$/.test(said) ? '' : '.';
+  return new BackupsApiError('http', `PiecesOS answered HTTP ${status}${said}${stop}`, { status });
 }
 
 /** One stream value as progress. A bare Backup (a server that does not stream) counts as COMPLETED. */
