@@ -17,13 +17,16 @@ export function formatBytes(bytes: number | undefined | null): string {
 }
 
 const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const sameYearFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 const timeFmt = new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
-/** A short local date and time, or the raw text when the server sent something unparsable. */
-export function formatDate(iso: string | null | undefined): string {
+/** A short local date and time (the year only when it is not this year), or the raw text when
+ * the server sent something unparsable. */
+export function formatDate(iso: string | null | undefined, now: number = Date.now()): string {
   if (!iso) return '—';
   const t = Date.parse(iso);
-  return Number.isNaN(t) ? iso : dateFmt.format(t);
+  if (Number.isNaN(t)) return iso;
+  return new Date(t).getFullYear() === new Date(now).getFullYear() ? sameYearFmt.format(t) : dateFmt.format(t);
 }
 
 /** "Fri, Nov 28, 12:00" — for upcoming runs, where the weekday matters. */
