@@ -95,5 +95,9 @@ export function createdMillis(b: Backup): number {
 
 /** Newest first, ties broken by id so the order is stable. */
 export function sortNewestFirst(list: Backup[]): Backup[] {
-  return list.sort((a, b) => createdMillis(b) - createdMillis(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  // Parse each date once: Date.parse inside the comparator dominated sorting 10,000 backups.
+  const millis = new Map<Backup, number>();
+  for (const b of list) millis.set(b, createdMillis(b));
+  const at = (b: Backup) => millis.get(b) ?? Number.NEGATIVE_INFINITY;
+  return list.sort((a, b) => at(b) - at(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
