@@ -185,3 +185,34 @@ test('readJsonValues yields values from an async body', async () => {
   for await (const v of readJsonValues(body())) got.push(v);
   assert.deepEqual(got, values);
 });
+
+test('property: any values, any framing, any chunk boundaries give back the same values', async () => {
+  const fc = await import('fast-check');
+  const value = fc.record({
+    status: fc.constantFrom('INITIALIZED', 'IN-PROGRESS', 'COMPLETED', 'RESET', 'WEIRD'),
+    percentage: fc.option(fc.double({ min: 0, max: 100, noNaN: true }), { nil: null }),
+    note: fc.string({ unit: 'binary' }),
+  });
+  const framing = fc.constantFrom<(vs: unknown[]) => string>(
+    (vs) => vs.map((v) => JSON.stringify(v)).join('\n'),
+    (vs) => vs.map((v) => JSON.stringify(v)).join(''),
+    (vs) => vs.map((v) => JSON.stringify(v, null, 1)).join(' \r\n'),
+    (vs) => vs.map((v) => `data: ${JSON.stringify(v)}\r\n\r\n`).join(''),
+  );
+  fc.assert(
+    fc.property(fc.array(value, { minLength: 1, maxLength: 8 }), framing, fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 20 }), (vals, frame, sizes) => {
+      const bytes = enc.encode(frame(vals));
+      const out: unknown[] = [];
+      const r = new ProgressStreamReader((v) => out.push(v));
+      let pos = 0;
+      for (let k = 0; pos < bytes.length; k++) {
+        const size = sizes[k % sizes.length] ?? 1;
+        r.push(bytes.subarray(pos, pos + size));
+        pos += size;
+      }
+      r.end();
+      assert.deepEqual(out, JSON.parse(JSON.stringify(vals)));
+    }),
+    { numRuns: 300 },
+  );
+});
