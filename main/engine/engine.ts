@@ -1,0 +1,519 @@
+// The backup engine: runs backups one at a time, on a schedule, with catch-up after missed runs,
+// retries with backoff, pause, and retention after success; it reports typed state and records
+// every run in the shared history. Electron-free: the tray app, the daemon and tests all use it.
+//
+// Timing: one timer at a time for the schedule, armed through the injectable Clock for the next
+// fire time computed by schedule.ts (node-cron's parser and matcher). Long waits are cut into
+// chunks of at most 10 minutes so a wall-clock change is noticed without polling: idle wakes at
+// most once per 10 minutes. After sleep, `systemResumed()` recomputes and checks catch-up.
+import { hostname } from 'node:os';
+import type { BackupsApi } from '../api/backups-api.js';
+import { BackupsApiError, TRANSPORT_KINDS, isApiError } from '../api/errors.js';
+import type { Backup, BackupStatus } from '../api/wire.js';
+import type { RetentionPolicy, ScheduleSpec, Settings } from '../settings/schema.js';
+import type { SettingsStore } from '../settings/store.js';
+import type { DeletionRecord, HistoryStore } from './history.js';
+import type { EngineState, HistoryEntry, RunError, Trigger } from './types.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { createCoalescer, type Coalescer } from './coalesce.js';
+import { Emitter } from './emitter.js';
+import { nextRuns, previousFireTime } from './schedule.js';
+import { planRetention } from './retention.js';
+
+export const WAKE_CHUNK_MS = 10 * 60_000;
+/** A scheduled wake this late means the process slept through the fire time: it is a catch-up. */
+const LATE_MS = 2 * 60_000;
+const STOP_GRACE_MS = 4000;
+
+export type RunLockFn = () => Promise<{ lock: { release(): Promise<void> } } | { heldBy: { pid: number } }>;
+
+export interface EngineOptions {
+  api: () => Promise<BackupsApi>;
+  settings: SettingsStore;
+  history: HistoryStore;
+  clock?: Clock;
+  /** The device name PiecesOS gives this machine's backups; learned from the first backup made. */
+  thisDevice?: string;
+  log?: (level: 'info' | 'warn', message: string) => void;
+  /** Single flight across processes (the app, the daemon, the CLI on one config folder). */
+  runLock?: RunLockFn;
+  /** A schedule used instead of the saved one, for this engine only (daemon --schedule). */
+  scheduleOverride?: ScheduleSpec;
+  deletions?: { record(d: DeletionRecord): Promise<void> };
+  coalesceMs?: number;
+}
+
+export interface RunFinished {
+  entry: HistoryEntry;
+  /** A retry is scheduled at this ISO time. */
+  retryAt: string | null;
+  /** How many times it has been retried so far (0 for a first attempt). */
+  attempt: number;
+}
+
+export interface EngineEvents {
+  state: EngineState;
+  'run-started': { trigger: Trigger; startedAt: string };
+  'run-finished': RunFinished;
+  retention: { deleted: Backup[]; failed: Array<{ id: string; error: RunError }> };
+  backups: Backup[];
+  'catch-up': { missed: string };
+}
+
+export type BackupNowResult = { started: true; done: Promise<HistoryEntry> } | { started: false; reason: 'already-running' };
+
+interface Running {
+  trigger: Trigger;
+  startedAt: string;
+  status: BackupStatus;
+  percentage: number | null;
+  abort: AbortController;
+  done: Promise<HistoryEntry>;
+}
+
+export function isTransient(e: unknown): boolean {
+  if (!isApiError(e)) return false;
+  return TRANSPORT_KINDS.has(e.kind) || (e.kind === 'http' && (e.status ?? 0) >= 500);
+}
+
+function toRunError(e: unknown): RunError {
+  if (isApiError(e)) return { kind: e.kind, message: e.message };
+  return { kind: 'internal', message: `Something unexpected went wrong (${e instanceof Error ? e.message : String(e)}); try again, and report it if it keeps happening.` };
+}
+
+export class BackupEngine {
+  readonly #o: EngineOptions;
+  readonly #clock: Clock;
+  readonly #events = new Emitter<EngineEvents>();
+  readonly #state: Coalescer<EngineState>;
+  #running: Running | null = null;
+  #lastError: RunError | null = null;
+  #lastSuccess: EngineState['lastSuccess'] = null;
+  #retry: { at: number; attempt: number; timer: TimerHandle } | null = null;
+  #retryChain = 0;
+  #scheduleTimer: TimerHandle | null = null;
+  #due: number | null = null;
+  #nextRun: number | null = null;
+  #started = false;
+  #stopping = false;
+  #device: string | null;
+  #lastCatchUpFor: number | null = null;
+  #unsubscribe: (() => void) | null = null;
+
+  constructor(opts: EngineOptions) {
+    this.#o = opts;
+    this.#clock = opts.clock ?? systemClock;
+    this.#device = opts.thisDevice ?? null;
+    this.#state = createCoalescer((s) => this.#events.emit('state', s), { clock: this.#clock, intervalMs: opts.coalesceMs ?? 34 });
+  }
+
+  on<K extends keyof EngineEvents>(event: K, listener: (p: EngineEvents[K]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** Load the last outcome from history, arm the schedule, and catch up if a run was missed. */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    this.#stopping = false;
+    try {
+      const history = await this.#o.history.list();
+      const success = history.find((e) => e.result === 'completed');
+      if (success) this.#lastSuccess = successOf(success);
+      const last = history.find((e) => e.result !== 'skipped');
+      if (last?.result === 'failed' && last.error) this.#lastError = last.error;
+    } catch (e) {
+      this.#log('warn', `Could not read the run history (${(e as Error).message}); starting without it.`);
+    }
+    const s = this.#settings();
+    if (s.scheduleSetAt === null) this.#safely(() => this.#o.settings.setScheduleSetAt(this.#iso()));
+    this.#unsubscribe = this.#o.settings.onChange((next, prev) => {
+      if (JSON.stringify(next.schedule) !== JSON.stringify(prev.schedule) || next.pausedUntil !== prev.pausedUntil || next.catchUp !== prev.catchUp) {
+        if (next.pausedUntil !== null) this.#clearRetry();
+        this.#arm();
+      }
+      this.#emitState();
+    });
+    this.#arm();
+    this.#emitState();
+    this.checkCatchUp();
+  }
+
+  /** Cancel a backup in flight (it is recorded `canceled`) and clear every timer. */
+  async stop(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    this.#started = false;
+    this.#clock.clearTimeout(this.#scheduleTimer);
+    this.#scheduleTimer = null;
+    this.#clearRetry();
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    const running = this.#running;
+    if (running) {
+      running.abort.abort(new BackupsApiError('canceled', 'The backup was canceled because Pieces Backup is stopping.'));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([running.done.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, STOP_GRACE_MS)))]);
+      clearTimeout(timer);
+    }
+    this.#state.flush();
+    this.#state.dispose();
+  }
+
+  getState(): EngineState {
+    const s = this.#settings();
+    const r = this.#running;
+    const paused = this.#pausedUntil(s);
+    const phase: EngineState['phase'] = r
+      ? 'running'
+      : paused !== null
+        ? 'paused'
+        : this.#lastError && TRANSPORT_KINDS.has(this.#lastError.kind as never)
+          ? 'offline'
+          : this.#lastError
+            ? 'error'
+            : 'idle';
+    return {
+      phase,
+      running: r ? { trigger: r.trigger, startedAt: r.startedAt, status: r.status, percentage: r.percentage } : null,
+      pausedUntil: paused,
+      lastError: this.#lastError,
+      lastSuccess: this.#lastSuccess,
+      nextRun: this.#nextRun === null ? null : new Date(this.#nextRun).toISOString(),
+      retry: this.#retry ? { at: new Date(this.#retry.at).toISOString(), attempt: this.#retry.attempt } : null,
+    };
+  }
+
+  /** Start a backup unless one is running. Decided synchronously, so a burst of starts makes one backup. */
+  backupNow(trigger: Trigger = 'manual'): BackupNowResult {
+    if (this.#running) return { started: false, reason: 'already-running' };
+    if (trigger !== 'retry') {
+      this.#clearRetry();
+      this.#retryChain = 0;
+    }
+    const abort = new AbortController();
+    const running = { trigger, startedAt: this.#iso(), status: 'INITIALIZED', percentage: null, abort } as Omit<Running, 'done'> as Running;
+    this.#running = running;
+    running.done = this.#run(running);
+    return { started: true, done: running.done };
+  }
+
+  /** Pause automatic backups (schedule, catch-up, retries). Manual backups still work. */
+  pause(until: '1h' | 'tomorrow' | 'resume'): EngineState {
+    let value: string;
+    if (until === '1h') value = new Date(this.#clock.now() + 3_600_000).toISOString();
+    else if (until === 'tomorrow') {
+      const d = new Date(this.#clock.now());
+      value = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1, 0, 0, 0).toISOString();
+    } else value = 'resume';
+    this.#clearRetry();
+    this.#o.settings.setPause(value);
+    return this.getState();
+  }
+
+  resume(): EngineState {
+    this.#o.settings.setPause(null);
+    return this.getState();
+  }
+
+  /** The system woke from sleep: recompute the next run and catch up if one was missed. */
+  systemResumed(): void {
+    if (!this.#started) return;
+    this.#arm();
+    this.checkCatchUp();
+  }
+
+  /**
+   * Run one catch-up backup if the schedule fired since the last successful backup (or since it
+   * was set, before any success). Never one per missed tick; never when the history is newer
+   * than the clock.
+   */
+  checkCatchUp(): boolean {
+    if (!this.#started || this.#running || this.#retry) return false;
+    const s = this.#settings();
+    if (!s.catchUp || this.#pausedUntil(s) !== null) return false;
+    const ref = this.#lastSuccess?.at ?? s.scheduleSetAt;
+    if (!ref) return false;
+    const refMs = Date.parse(ref);
+    const now = this.#clock.now();
+    if (!Number.isFinite(refMs)) return false;
+    if (refMs > now) {
+      this.#log('warn', `The last backup (${ref}) is later than the clock (${new Date(now).toISOString()}); the clock went back, so no catch-up.`);
+      return false;
+    }
+    const missed = previousFireTime(this.#spec(s), new Date(now), new Date(refMs));
+    if (!missed || missed.getTime() === this.#lastCatchUpFor) return false;
+    this.#lastCatchUpFor = missed.getTime();
+    const r = this.backupNow('catch-up');
+    if (r.started) this.#events.emit('catch-up', { missed: missed.toISOString() });
+    return r.started;
+  }
+
+  /** What retention would delete now with this policy (a dry run). */
+  async previewRetention(policy: RetentionPolicy): Promise<Backup[]> {
+    const api = await this.#o.api();
+    const list = await api.list();
+    return planRetention(list, { ...policy, enabled: true }, { now: new Date(this.#clock.now()), thisDevice: this.#deviceName() }).delete;
+  }
+
+  // --- running a backup --------------------------------------------------------------------
+
+  async #run(running: Running): Promise<HistoryEntry> {
+    await Promise.resolve(); // let backupNow return before any work (and any event) happens
+    this.#events.emit('run-started', { trigger: running.trigger, startedAt: running.startedAt });
+    this.#emitState();
+    let entry: HistoryEntry;
+    let failure: unknown = null;
+    let lock: { release(): Promise<void> } | null = null;
+    try {
+      if (this.#o.runLock) {
+        const got = await this.#o.runLock();
+        if ('heldBy' in got) {
+          entry = this.#entry(running, 'skipped', {
+            error: { kind: 'already-running', message: `Another Pieces Backup process (pid ${got.heldBy.pid}) is already backing up, so this ${running.trigger} backup was skipped.` },
+          });
+          return await this.#finish(running, entry, null);
+        }
+        lock = got.lock;
+      }
+      const signal = running.abort.signal;
+      const api = await this.#o.api();
+      signal.throwIfAborted();
+      const backup = await api.createStreamed({
+        signal,
+        onProgress: (p) => {
+          running.status = p.status;
+          if (p.percentage !== null) running.percentage = Math.max(0, Math.min(100, p.percentage));
+          if (p.status === 'RESET') running.percentage = 0;
+          this.#state.push(this.getState());
+        },
+      });
+      running.status = 'COMPLETED';
+      running.percentage = 100;
+      this.#device = backup.deviceName || this.#device;
+      entry = this.#entry(running, 'completed', { bytes: backup.bytes, backupId: backup.id });
+      this.#lastSuccess = successOf(entry);
+      this.#lastError = null;
+      this.#retryChain = 0;
+      await this.#afterSuccess(api, running.abort.signal);
+    } catch (e) {
+      if (running.abort.signal.aborted) {
+        const reason = running.abort.signal.reason;
+        entry = this.#entry(running, 'canceled', { error: { kind: 'canceled', message: isApiError(reason) ? reason.message : 'The backup was canceled.' } });
+      } else {
+        failure = e;
+        entry = this.#entry(running, 'failed', { error: toRunError(e) });
+        this.#lastError = entry.error ?? null;
+      }
+    } finally {
+      await lock?.release().catch(() => undefined);
+    }
+    return this.#finish(running, entry, failure);
+  }
+
+  async #finish(running: Running, entry: HistoryEntry, failure: unknown): Promise<HistoryEntry> {
+    try {
+      await this.#o.history.record(entry);
+    } catch (e) {
+      this.#log('warn', `Could not record the run in the history (${(e as Error).message}).`);
+    }
+    if (this.#running === running) this.#running = null;
+    let retryAt: number | null = null;
+    const attempt = running.trigger === 'retry' ? this.#retryChain : 0;
+    if (entry.result === 'failed') retryAt = this.#maybeRetry(failure);
+    this.#events.emit('run-finished', { entry, retryAt: retryAt === null ? null : new Date(retryAt).toISOString(), attempt });
+    this.#emitState();
+    return entry;
+  }
+
+  #entry(running: Running, result: HistoryEntry['result'], extra: Partial<HistoryEntry>): HistoryEntry {
+    return { trigger: running.trigger, result, startedAt: running.startedAt, finishedAt: this.#iso(), ...extra };
+  }
+
+  /** Retention (when on) and a fresh list for the window; neither can turn the backup into a failure. */
+  async #afterSuccess(api: BackupsApi, signal: AbortSignal): Promise<void> {
+    const policy = this.#settings().retention;
+    let list: Backup[];
+    try {
+      list = await api.list({ signal });
+    } catch (e) {
+      if (policy.enabled) this.#log('warn', `Retention did not run: the backup list could not be read (${(e as Error).message}).`);
+      return;
+    }
+    if (policy.enabled) {
+      const plan = planRetention(list, policy, { now: new Date(this.#clock.now()), thisDevice: this.#deviceName() });
+      const deleted: Backup[] = [];
+      const failed: Array<{ id: string; error: RunError }> = [];
+      for (const b of plan.delete) {
+        if (signal.aborted) break;
+        try {
+          await api.delete(b.id, b, { signal });
+          deleted.push(b);
+          await this.#o.deletions
+            ?.record({ at: this.#iso(), backupId: b.id, created: b.created, deviceName: b.deviceName, bytes: b.bytes, reason: describePolicy(policy) })
+            .catch((e: Error) => this.#log('warn', `Could not record the deletion of ${b.id} (${e.message}).`));
+          this.#log('info', `Retention deleted backup ${b.id} (${b.deviceName}, ${b.created}).`);
+        } catch (e) {
+          failed.push({ id: b.id, error: toRunError(e) });
+          this.#log('warn', `Retention could not delete backup ${b.id}: ${toRunError(e).message}`);
+        }
+      }
+      if (deleted.length || failed.length) this.#events.emit('retention', { deleted, failed });
+      const gone = new Set(deleted.map((b) => b.id));
+      list = list.filter((b) => !gone.has(b.id));
+    }
+    this.#events.emit('backups', list);
+  }
+
+  // --- retries ------------------------------------------------------------------------------
+
+  #maybeRetry(failure: unknown): number | null {
+    const s = this.#settings();
+    if (this.#stopping || !isTransient(failure) || this.#pausedUntil(s) !== null || this.#retryChain >= s.retries.maxRetries) {
+      this.#retryChain = 0;
+      return null;
+    }
+    const delayMs = Math.min(s.retries.baseDelaySeconds * 2 ** this.#retryChain, s.retries.maxDelaySeconds) * 1000;
+    this.#retryChain++;
+    const at = this.#clock.now() + delayMs;
+    const timer = this.#clock.setTimeout(() => {
+      this.#retry = null;
+      if (this.#stopping || this.#pausedUntil(this.#settings()) !== null) {
+        this.#retryChain = 0;
+        this.#emitState();
+        return;
+      }
+      if (!this.backupNow('retry').started) this.#retryChain = 0;
+    }, delayMs);
+    this.#retry = { at, attempt: this.#retryChain, timer };
+    return at;
+  }
+
+  #clearRetry(): void {
+    if (!this.#retry) return;
+    this.#clock.clearTimeout(this.#retry.timer);
+    this.#retry = null;
+  }
+
+  // --- schedule -----------------------------------------------------------------------------
+
+  #arm(): void {
+    this.#clock.clearTimeout(this.#scheduleTimer);
+    this.#scheduleTimer = null;
+    this.#due = null;
+    this.#nextRun = null;
+    if (!this.#started || this.#stopping) return;
+    const now = this.#clock.now();
+    const s = this.#settings();
+    const paused = this.#pausedUntil(s);
+    const spec = this.#spec(s);
+    let wakeAt: number | null = null;
+    if (paused === 'resume') {
+      // Paused until resumed: nothing is due, no timer at all.
+    } else if (paused !== null) {
+      const end = Date.parse(paused);
+      this.#nextRun = nextRuns(spec, new Date(Math.max(now, end)), 1)[0]?.getTime() ?? null;
+      wakeAt = end;
+    } else {
+      const next = nextRuns(spec, new Date(now), 1)[0];
+      if (next) {
+        this.#nextRun = this.#due = next.getTime();
+        wakeAt = this.#due;
+      }
+    }
+    if (wakeAt !== null) {
+      const delay = Math.max(0, Math.min(wakeAt - now, WAKE_CHUNK_MS));
+      this.#scheduleTimer = this.#clock.setTimeout(() => this.#onWake(), delay);
+    }
+  }
+
+  #onWake(): void {
+    this.#scheduleTimer = null;
+    const now = this.#clock.now();
+    const s = this.#settings();
+    if (s.pausedUntil !== null && s.pausedUntil !== 'resume' && this.#pausedUntil(s) === null) {
+      // The pause ended by itself; clearing it re-arms through onChange.
+      this.#safely(() => this.#o.settings.setPause(null));
+      this.#arm();
+      this.#emitState();
+      return;
+    }
+    const due = this.#due;
+    if (due !== null && now >= due) this.#tick(now - due > LATE_MS);
+    this.#arm();
+    this.#emitState();
+  }
+
+  #tick(late: boolean): void {
+    if (this.#running) {
+      const at = this.#iso();
+      const entry: HistoryEntry = {
+        trigger: 'scheduled', result: 'skipped', startedAt: at, finishedAt: at,
+        error: { kind: 'already-running', message: 'A backup was already running, so this scheduled one was skipped.' },
+      };
+      this.#o.history.record(entry).catch((e: Error) => this.#log('warn', `Could not record the skipped run (${e.message}).`));
+      this.#events.emit('run-finished', { entry, retryAt: null, attempt: 0 });
+      return;
+    }
+    if (late) {
+      // The process slept through the fire time without a resume event: that is a catch-up.
+      this.checkCatchUp();
+      return;
+    }
+    this.backupNow('scheduled');
+  }
+
+  // --- helpers ------------------------------------------------------------------------------
+
+  #settings(): Settings {
+    return this.#o.settings.get();
+  }
+
+  #spec(s: Settings): ScheduleSpec {
+    return this.#o.scheduleOverride ?? s.schedule;
+  }
+
+  /** The active pause (ISO or 'resume'), or null when not paused or the pause has ended. */
+  #pausedUntil(s: Settings): string | null {
+    const p = s.pausedUntil;
+    if (p === null || p === 'resume') return p;
+    const end = Date.parse(p);
+    return Number.isFinite(end) && end > this.#clock.now() ? p : null;
+  }
+
+  #deviceName(): string {
+    return this.#device ?? hostname();
+  }
+
+  #emitState(): void {
+    this.#state.push(this.getState(), true);
+  }
+
+  #iso(): string {
+    return new Date(this.#clock.now()).toISOString();
+  }
+
+  #log(level: 'info' | 'warn', message: string): void {
+    this.#o.log?.(level, message);
+  }
+
+  #safely(fn: () => unknown): void {
+    try {
+      fn();
+    } catch (e) {
+      this.#log('warn', (e as Error).message);
+    }
+  }
+}
+
+function successOf(e: HistoryEntry): NonNullable<EngineState['lastSuccess']> {
+  const s: NonNullable<EngineState['lastSuccess']> = { at: e.finishedAt };
+  if (e.bytes !== undefined) s.bytes = e.bytes;
+  if (e.backupId !== undefined) s.backupId = e.backupId;
+  return s;
+}
+
+function describePolicy(p: RetentionPolicy): string {
+  const rules = [p.keepLast !== null ? `keep the newest ${p.keepLast}` : null, p.maxAgeDays !== null ? `keep those younger than ${p.maxAgeDays} days` : null].filter(Boolean);
+  return `retention: ${rules.join(' or ')}${p.includeOtherDevices ? ' (all devices)' : ''}`;
+}
