@@ -1,7 +1,7 @@
 // The real work of a backup: tar the source folder, gzip it, write it to the "cloud" folder.
 // Progress is measured on the tar stream (source bytes plus 512-byte headers) as it passes a
 // meter that also enforces the speed limit; backpressure makes tar read the source only as fast.
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { readdir, rename, rm, stat, lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -84,16 +84,21 @@ export async function archiveFolder(job: ArchiveJob): Promise<number> {
       await job.onProgress(pct);
     }
   });
+  let out: WriteStream | undefined;
   try {
     job.signal.throwIfAborted();
     await job.onProgress(0);
     const pack = tar.c({ cwd: job.source, portable: true }, entries.length > 0 ? entries : ['.']);
-    await pipeline(pack as unknown as NodeJS.ReadableStream, meter, createGzip(), createWriteStream(partial), { signal: job.signal });
+    out = createWriteStream(partial);
+    await pipeline(pack as unknown as NodeJS.ReadableStream, meter, createGzip(), out, { signal: job.signal });
     // The archive is written but not yet in the cloud: a fault at 100 % still leaves nothing behind.
     await job.onProgress(100);
     await rename(partial, job.dest);
   } catch (e) {
     meter.destroy();
+    // Let the file stream finish closing (it may still be opening) so the removal really is last.
+    const stream = out;
+    if (stream !== undefined && !stream.closed) await new Promise<void>((r) => { stream.once('close', () => r()); stream.destroy(); });
     await rm(partial, { force: true });
     throw e;
   }
