@@ -37,12 +37,14 @@ export interface TrayMenuInput {
   settings: Pick<Settings, 'startAtLogin'>;
   connection: ConnectionInfo | null;
   now: Date;
+  /** Started against the emulator (npm start's fallback), whatever the connection reports. */
+  emulator?: boolean;
 }
 
 export const APP_TITLE = 'Pieces Backup';
 
-export function isEmulator(connection: ConnectionInfo | null): boolean {
-  return connection?.source === 'emulator';
+export function isEmulator(input: Pick<TrayMenuInput, 'connection' | 'emulator'>): boolean {
+  return input.emulator === true || input.connection?.source === 'emulator';
 }
 
 /** "Backing up… 42 %" (or without a number before the server reports one). */
@@ -56,7 +58,7 @@ export function progressLine(state: EngineState): string | null {
 export function statusLines(input: TrayMenuInput): string[] {
   const { state, connection, now } = input;
   const lines: string[] = [];
-  if (isEmulator(connection)) lines.push('Connected to the Emulator');
+  if (isEmulator(input)) lines.push('Connected to the Emulator');
   if (state.phase === 'offline' || connection?.reachable === false) lines.push('PiecesOS is not running — start it to back up');
 
   const progress = progressLine(state);
@@ -117,7 +119,7 @@ export function buildTrayMenu(input: TrayMenuInput): TrayMenuItem[] {
 
 /** The tooltip: one or two short lines saying where things stand. */
 export function trayTooltip(input: TrayMenuInput): string {
-  const title = isEmulator(input.connection) ? `${APP_TITLE} (Emulator)` : APP_TITLE;
+  const title = isEmulator(input) ? `${APP_TITLE} (Emulator)` : APP_TITLE;
   const { state, now } = input;
   let line: string;
   if (state.phase === 'running') line = progressLine(state) ?? 'Backing up…';

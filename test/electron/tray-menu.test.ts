@@ -66,6 +66,7 @@ test('paused, error with retry, never backed up, emulator, offline', () => {
 
   const emu: ConnectionInfo = { ...conn, source: 'emulator' };
   assert.equal(statusLines({ state: idle, settings, connection: emu, now })[0], 'Connected to the Emulator');
+  assert.equal(statusLines({ state: idle, settings, connection: conn, now, emulator: true })[0], 'Connected to the Emulator');
   assert.match(trayTooltip({ state: idle, settings, connection: emu, now }), /^Pieces Backup \(Emulator\)\nLast backup 5 min ago · next today 18:00$/);
 
   const offline: EngineState = { ...idle, phase: 'offline' };

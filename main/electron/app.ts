@@ -1,0 +1,140 @@
+// The tray app's lifecycle, given the Electron APIs (deps) and a way to make the core.
+// Single instance, tray only, window on demand, notifications, power and login item, and a
+// clean quit that cancels a backup in flight before the process exits.
+import { join } from 'node:path';
+import type { AppCore } from '../core/types.js';
+import type { InvokeChannel } from '../ipc/contract.js';
+import type { ElectronDeps } from './deps.js';
+import { hardenWebContents, installSessionSecurity, registerAppScheme } from './security.js';
+import { createWindowManager, type WindowManager } from './window.js';
+import { registerIpc, relayEvents } from './ipc.js';
+import { createTrayController, type TrayController, type TrayView } from './tray.js';
+import type { TrayAction } from './tray-menu.js';
+import { createNotifier } from './notifications.js';
+import { watchPower } from './power.js';
+import { applyStartAtLogin, type LoginItemTarget } from './login-item.js';
+import { trayIconDir } from './tray-icons.js';
+import type { Clock } from './throttle.js';
+
+export interface AppOptions {
+  platform: NodeJS.Platform;
+  /** Folder holding dist/ and build/ (the app's root, inside the asar once packaged). */
+  appRoot: string;
+  packaged: boolean;
+  resourcesPath: string;
+  /** Started against the emulator: say so in the tray and the window title. */
+  emulator: boolean;
+  createCore: () => AppCore;
+  loginItem: Omit<LoginItemTarget, 'platform'>;
+  log?: (message: string) => void;
+  clock?: Clock;
+  /** Longest a quit waits for the core to cancel a run and stop. */
+  stopTimeoutMs?: number;
+}
+
+export interface RunningApp {
+  core: AppCore;
+  windows: WindowManager;
+  tray: TrayController;
+  /** Resolves once the core has started (or failed to, which is logged, not fatal). */
+  started: Promise<void>;
+}
+
+const ACTION_REQUESTS: Partial<Record<TrayAction, [InvokeChannel, unknown]>> = {
+  'backup-now': ['backups:create', undefined],
+  'pause-1h': ['pause:set', { until: '1h' }],
+  'pause-tomorrow': ['pause:set', { until: 'tomorrow' }],
+  'pause-indefinitely': ['pause:set', { until: 'resume' }],
+  resume: ['pause:resume', undefined],
+};
+
+/** Returns null when another instance already runs (this one quits and that one shows its window). */
+export async function runApp(deps: ElectronDeps, opts: AppOptions): Promise<RunningApp | null> {
+  const log = opts.log ?? ((m: string) => console.error(m));
+  const { app } = deps;
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return null;
+  }
+  registerAppScheme(deps.protocol);
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  // A tray app lives on when its window closes; without this listener Electron would quit.
+  app.on('window-all-closed', () => {});
+
+  await app.whenReady();
+  app.dock?.hide();
+  if (opts.platform === 'win32') app.setAppUserModelId('app.pieces.backup');
+  installSessionSecurity(deps, join(opts.appRoot, 'dist', 'renderer'));
+
+  const title = opts.emulator ? 'Pieces Backup — Emulator' : 'Pieces Backup';
+  const iconDir = trayIconDir({ packaged: opts.packaged, resourcesPath: opts.resourcesPath, appRoot: opts.appRoot });
+  const windows = createWindowManager(deps, {
+    preloadPath: join(opts.appRoot, 'dist', 'preload', 'preload.cjs'),
+    title,
+    iconPath: join(iconDir, 'idle@2x.png'),
+    onError: (e) => log(`The window could not load its page (${String(e)}); run npm run build and try again.`),
+  });
+  app.on('second-instance', () => windows.open());
+
+  const core = opts.createCore();
+  registerIpc(deps.ipcMain, core);
+  relayEvents(core, () => [windows.current()]);
+  const notify = createNotifier(deps, { onClick: () => windows.open(), iconPath: join(iconDir, 'idle@2x.png'), ...(opts.emulator ? { titleSuffix: ' (Emulator)' } : {}) });
+  core.onNotice(notify);
+  watchPower(deps.powerMonitor, core);
+
+  const loginTarget: LoginItemTarget = { platform: opts.platform, ...opts.loginItem };
+  const applyLogin = (enabled: boolean): void => {
+    applyStartAtLogin(app, enabled, loginTarget).catch((e: unknown) => log(`Could not change "Start at login" (${String(e)}); check that your autostart folder is writable.`));
+  };
+
+  const snapshot = await core.snapshot().catch(() => null);
+  const initial: TrayView = snapshot
+    ? { state: snapshot.state, settings: snapshot.settings, connection: snapshot.connection }
+    : { state: { phase: 'idle', running: null, pausedUntil: null, lastError: null, lastSuccess: null, nextRun: null, retry: null }, settings: { startAtLogin: false }, connection: null };
+
+  const onAction = (action: TrayAction, view: TrayView): void => {
+    const request = ACTION_REQUESTS[action];
+    if (request) {
+      void core.handle(request[0], request[1]).then((r) => {
+        if (!r.ok && r.error.kind !== 'already-running') notify({ kind: 'failure', title: 'Pieces Backup', body: r.error.message });
+      });
+      return;
+    }
+    if (action === 'open-backups') windows.open('backups');
+    else if (action === 'open-settings') windows.open('settings');
+    else if (action === 'toggle-start-at-login') void core.handle('settings:update', { startAtLogin: !view.settings.startAtLogin });
+    else if (action === 'quit') app.quit();
+  };
+  const tray = createTrayController({
+    deps, core, initial, iconDir, platform: opts.platform, emulator: opts.emulator, onAction, onClick: () => windows.open(),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
+
+  // Start at login follows the setting: applied now and whenever it changes.
+  let loginEnabled = initial.settings.startAtLogin;
+  applyLogin(loginEnabled);
+  core.on('event:settings', (s) => {
+    if (s.startAtLogin !== loginEnabled) applyLogin((loginEnabled = s.startAtLogin));
+  });
+
+  // Quit: hold the exit until the core has canceled a run in flight and cleared its timers.
+  let quitting: 'no' | 'stopping' | 'done' = 'no';
+  app.on('before-quit', (event) => {
+    if (quitting === 'done') return;
+    event.preventDefault();
+    if (quitting === 'stopping') return;
+    quitting = 'stopping';
+    tray.dispose();
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, opts.stopTimeoutMs ?? 5000).unref?.());
+    void Promise.race([core.stop().catch((e: unknown) => log(`Stopping was not clean: ${String(e)}`)), timeout]).then(() => {
+      quitting = 'done';
+      app.quit();
+    });
+  });
+
+  const started = core.start().catch((e: unknown) => {
+    log(`Pieces Backup could not start its backup engine (${e instanceof Error ? e.message : String(e)}).`);
+  });
+  return { core, windows, tray, started };
+}

@@ -1,0 +1,78 @@
+// The tray icon: its image, tooltip and menu follow the core's state. Progress-only changes
+// rebuild the menu at most once a second; anything else shows at once. A minute tick keeps
+// "5 min ago" true while nothing else happens.
+import { join } from 'node:path';
+import type { ConnectionInfo, EngineState } from '../engine/types.js';
+import type { Settings } from '../settings/schema.js';
+import type { AppCore } from '../core/types.js';
+import type { ElectronDeps, TrayLike } from './deps.js';
+import { buildTrayMenu, toMenuTemplate, trayTooltip, type TrayAction } from './tray-menu.js';
+import { trayIconFile } from './tray-icons.js';
+import { createThrottle, realClock, type Clock } from './throttle.js';
+
+export interface TrayView {
+  state: EngineState;
+  settings: Pick<Settings, 'startAtLogin'>;
+  connection: ConnectionInfo | null;
+}
+
+/** Only a progress tick during a run that was already running may wait for the throttle. */
+export function isUrgentChange(next: TrayView, prev: TrayView | undefined): boolean {
+  if (!prev || next.state.phase !== 'running' || prev.state.phase !== 'running') return true;
+  return next.settings.startAtLogin !== prev.settings.startAtLogin || next.connection !== prev.connection || next.state.pausedUntil !== prev.state.pausedUntil;
+}
+
+export interface TrayController {
+  /** The view the tray shows now (for the login-item toggle). */
+  view(): TrayView;
+  dispose(): void;
+}
+
+export function createTrayController(opts: {
+  deps: Pick<ElectronDeps, 'Tray' | 'Menu'>;
+  core: Pick<AppCore, 'on'>;
+  initial: TrayView;
+  iconDir: string;
+  platform: NodeJS.Platform;
+  emulator: boolean;
+  onAction: (action: TrayAction, view: TrayView) => void;
+  onClick: () => void;
+  clock?: Clock;
+  intervalMs?: number;
+}): TrayController {
+  const clock = opts.clock ?? realClock;
+  let view = opts.initial;
+  const iconPath = (v: TrayView): string => join(opts.iconDir, trayIconFile(v.state.phase, opts.platform));
+  const tray: TrayLike = new opts.deps.Tray(iconPath(view));
+  let shownIcon = '';
+
+  const render = (v: TrayView): void => {
+    const input = { ...v, now: new Date(clock.now()), emulator: opts.emulator };
+    const icon = iconPath(v);
+    if (icon !== shownIcon) { tray.setImage(icon); shownIcon = icon; }
+    tray.setToolTip(trayTooltip(input));
+    tray.setContextMenu(opts.deps.Menu.buildFromTemplate(toMenuTemplate(buildTrayMenu(input), (a) => opts.onAction(a, view))));
+  };
+  const throttle = createThrottle<TrayView>({ intervalMs: opts.intervalMs ?? 1000, clock, render, isUrgent: isUrgentChange });
+  const update = (patch: Partial<TrayView>): void => { view = { ...view, ...patch }; throttle.push(view); };
+
+  const offs = [
+    opts.core.on('event:state', (state) => update({ state })),
+    opts.core.on('event:settings', (settings) => update({ settings })),
+    opts.core.on('event:connection', (connection) => update({ connection })),
+  ];
+  tray.on('click', () => opts.onClick());
+  throttle.push(view);
+  const tick = setInterval(() => throttle.push(view), 60_000);
+  tick.unref?.();
+
+  return {
+    view: () => view,
+    dispose() {
+      clearInterval(tick);
+      throttle.dispose();
+      offs.forEach((off) => off());
+      tray.destroy();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// The one small window. Closing it destroys it (no hidden renderer lingers while idle); the
+// tray opens a fresh one, which asks the core for the whole state at once on load.
+import type { BrowserWindowConstructorOptions } from 'electron';
+import type { ElectronDeps, WindowLike } from './deps.js';
+import { APP_ORIGIN } from './security.js';
+
+export type WindowSection = 'backups' | 'settings';
+
+export function windowOptions(opts: { preloadPath: string; title: string; iconPath?: string }): BrowserWindowConstructorOptions {
+  return {
+    width: 460,
+    height: 640,
+    minWidth: 360,
+    minHeight: 420,
+    show: false,
+    title: opts.title,
+    autoHideMenuBar: true,
+    ...(opts.iconPath ? { icon: opts.iconPath } : {}),
+    webPreferences: {
+      preload: opts.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+    },
+  };
+}
+
+export function windowUrl(section?: WindowSection): string {
+  return `${APP_ORIGIN}/index.html${section ? `#${section}` : ''}`;
+}
+
+export interface WindowManager {
+  /** Show the window, creating it if needed. */
+  open(section?: WindowSection): WindowLike;
+  /** The open window, if any (for event relaying). */
+  current(): WindowLike | null;
+}
+
+export function createWindowManager(deps: Pick<ElectronDeps, 'BrowserWindow'>, opts: { preloadPath: string; title: string; iconPath?: string; onError?: (e: unknown) => void }): WindowManager {
+  let win: WindowLike | null = null;
+  const alive = (): WindowLike | null => (win && !win.isDestroyed() ? win : null);
+  return {
+    open(section) {
+      const existing = alive();
+      if (existing) {
+        if (existing.isMinimized()) existing.restore();
+        existing.show();
+        existing.focus();
+        return existing;
+      }
+      const w = new deps.BrowserWindow(windowOptions(opts));
+      win = w;
+      w.on('closed', () => { if (win === w) win = null; });
+      // Keep our title (it may say "Emulator") instead of the page's <title>.
+      w.on('page-title-updated', (event) => event.preventDefault());
+      w.once('ready-to-show', () => w.show());
+      w.loadURL(windowUrl(section)).catch((e: unknown) => opts.onError?.(e));
+      return w;
+    },
+    current: alive,
+  };
+}
