@@ -24,7 +24,7 @@ export interface AppOptions {
   resourcesPath: string;
   /** Started against the emulator: say so in the tray and the window title. */
   emulator: boolean;
-  createCore: () => AppCore;
+  createCore: () => AppCore | Promise<AppCore>;
   loginItem: Omit<LoginItemTarget, 'platform'>;
   log?: (message: string) => void;
   clock?: Clock;
@@ -76,7 +76,7 @@ export async function runApp(deps: ElectronDeps, opts: AppOptions): Promise<Runn
   });
   app.on('second-instance', () => windows.open());
 
-  const core = opts.createCore();
+  const core = await opts.createCore();
   registerIpc(deps.ipcMain, core);
   relayEvents(core, () => [windows.current()]);
   const notify = createNotifier(deps, { onClick: () => windows.open(), iconPath: join(iconDir, 'idle@2x.png'), ...(opts.emulator ? { titleSuffix: ' (Emulator)' } : {}) });
