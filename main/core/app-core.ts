@@ -1,0 +1,177 @@
+// The Electron-free core behind every front end: settings, history, the connection to PiecesOS,
+// the engine, notifications, and the IPC answers. The tray app, the preview server and the daemon
+// each build one and present it.
+import type { AppCore, Notice } from './types.js';
+import type { ConnectionInfo, EventChannel, EventPayloads, Snapshot } from '../ipc/contract.js';
+import type { BackupsApi } from '../api/backups-api.js';
+import { createClient } from '../api/client.js';
+import { probe, resolveBaseUrl } from '../api/discovery.js';
+import { isApiError } from '../api/errors.js';
+import { BackupEngine, type EngineOptions } from '../engine/engine.js';
+import { openDeletionLog, openHistory } from '../engine/history.js';
+import { tryAcquireRunLock } from '../engine/run-lock.js';
+import { systemClock, type Clock } from '../engine/clock.js';
+import { Emitter } from '../engine/emitter.js';
+import { openSettings, type StoreClass } from '../settings/store.js';
+import type { ScheduleSpec } from '../settings/schema.js';
+import { createNoticePolicy } from './notices.js';
+import { handleInvoke, type HandlerContext } from '../ipc/handlers.js';
+import type { Backup } from '../api/wire.js';
+
+export interface AppCoreOptions {
+  configDir: string;
+  /** An address given on the command line; wins over the setting. */
+  url?: string | null;
+  storeClass?: StoreClass;
+  clock?: Clock;
+  thisDevice?: string;
+  env?: Record<string, string | undefined>;
+  /** Called when PiecesOS is not found, e.g. to start the emulator; its URL is used with source 'emulator'. */
+  fallbackUrl?: () => Promise<string>;
+  scheduleOverride?: ScheduleSpec;
+  log?: EngineOptions['log'];
+  /** Client timeouts (ms). */
+  timeoutMs?: number;
+  stallTimeoutMs?: number;
+}
+
+export interface FullAppCore extends AppCore {
+  readonly engine: BackupEngine;
+  /** Set when the settings file was broken and the app started on defaults. */
+  readonly settingsRecovered?: { brokenFile: string; reason: string };
+}
+
+export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> {
+  const clock = opts.clock ?? systemClock;
+  const settings = openSettings({ configDir: opts.configDir, ...(opts.storeClass ? { storeClass: opts.storeClass } : {}), now: () => clock.now() });
+  const history = openHistory(opts.configDir);
+  const events = new Emitter<EventPayloads>();
+  const notices = new Emitter<{ notice: Notice }>();
+
+  let connection: ConnectionInfo = { url: null, source: 'none', version: null, reachable: false };
+  let client: BackupsApi | null = null;
+  let resolving: Promise<BackupsApi> | null = null;
+  const setConnection = (c: ConnectionInfo) => {
+    connection = c;
+    events.emit('event:connection', c);
+  };
+
+  const resolve = async (): Promise<BackupsApi> => {
+    const explicit = opts.url ?? settings.get().piecesOsUrl;
+    let found: { url: string; source: ConnectionInfo['source']; version: string | null };
+    try {
+      found = await resolveBaseUrl({ explicit, env: opts.env ?? process.env });
+    } catch (e) {
+      if (!opts.fallbackUrl || !isApiError(e) || e.kind !== 'unreachable' || explicit) throw e;
+      found = { url: await opts.fallbackUrl(), source: 'emulator', version: null };
+    }
+    client = createClient({ baseUrl: found.url, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.stallTimeoutMs ? { stallTimeoutMs: opts.stallTimeoutMs } : {}) });
+    setConnection({ url: found.url, source: found.source, version: found.version, reachable: true });
+    return client;
+  };
+  const api = async (): Promise<BackupsApi> => {
+    if (client) return client;
+    resolving ??= resolve().finally(() => (resolving = null));
+    try {
+      return await resolving;
+    } catch (e) {
+      setConnection({ ...connection, reachable: false });
+      throw e;
+    }
+  };
+
+  const engine = new BackupEngine({
+    api,
+    settings,
+    history,
+    clock,
+    ...(opts.thisDevice ? { thisDevice: opts.thisDevice } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.scheduleOverride ? { scheduleOverride: opts.scheduleOverride } : {}),
+    runLock: () => tryAcquireRunLock(opts.configDir),
+    deletions: openDeletionLog(opts.configDir),
+  });
+
+  const policy = createNoticePolicy({ settings: () => settings.get(), clock });
+  let lastBackups: Backup[] | null = null;
+  let backupsError: Snapshot['backupsError'] = null;
+
+  engine.on('state', (s) => events.emit('event:state', s));
+  engine.on('backups', (list) => {
+    lastBackups = list;
+    backupsError = null;
+    events.emit('event:backups', list);
+  });
+  engine.on('run-finished', (ev) => {
+    const kind = ev.entry.error?.kind;
+    // A discovered PiecesOS may have moved to another port: rediscover on the next attempt.
+    if (kind === 'unreachable' && connection.source === 'discovered') client = null;
+    if (kind && ['unreachable', 'timeout', 'connection-lost'].includes(kind)) setConnection({ ...connection, reachable: false });
+    else if (ev.entry.result === 'completed' && !connection.reachable) setConnection({ ...connection, reachable: true });
+    void history.list().then((h) => events.emit('event:history', h), () => undefined);
+    const n = policy.fromRun(ev);
+    if (n) notices.emit('notice', n);
+  });
+  settings.onChange((next, prev) => {
+    if (next.piecesOsUrl !== prev.piecesOsUrl) client = null;
+    events.emit('event:settings', next);
+  });
+
+  const refreshBackups = async (): Promise<void> => {
+    try {
+      lastBackups = await (await api()).list();
+      backupsError = null;
+      events.emit('event:backups', lastBackups);
+    } catch (e) {
+      backupsError = isApiError(e) ? { kind: e.kind, message: e.message } : { kind: 'internal', message: String(e) };
+    }
+  };
+
+  const snapshot = async (): Promise<Snapshot> => {
+    if (lastBackups === null) await refreshBackups();
+    return { state: engine.getState(), connection, settings: settings.get(), backups: lastBackups, backupsError, history: await history.list().catch(() => []) };
+  };
+
+  const checkConnection = async (): Promise<ConnectionInfo> => {
+    client = null;
+    try {
+      await api();
+    } catch {
+      return connection;
+    }
+    if (connection.url) {
+      const p = await probe(connection.url).catch(() => ({ ok: false, version: null }));
+      setConnection({ ...connection, reachable: p.ok, version: p.version ?? connection.version });
+    }
+    return connection;
+  };
+
+  const ctx: HandlerContext = {
+    engine, settings, history, api, snapshot, checkConnection,
+    now: () => clock.now(),
+    backupsChanged: () => void refreshBackups(),
+  };
+
+  const core: FullAppCore = {
+    engine,
+    async start() {
+      await engine.start();
+    },
+    async stop() {
+      await engine.stop();
+    },
+    handle: (channel, payload) => handleInvoke(ctx, channel, payload),
+    snapshot,
+    on<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void) {
+      return events.on(channel, listener);
+    },
+    onNotice(listener) {
+      return notices.on('notice', listener);
+    },
+    systemResumed() {
+      engine.systemResumed();
+    },
+  };
+  if (settings.recovered) (core as { settingsRecovered?: typeof settings.recovered }).settingsRecovered = settings.recovered;
+  return core;
+}

@@ -1,0 +1,59 @@
+// Which desktop notifications to show: built from the engine's run results, filtered by the
+// person's preferences, and rate-limited so a flapping server cannot flood the desktop.
+import type { Notice } from './types.js';
+import type { RunFinished } from '../engine/engine.js';
+import type { Settings } from '../settings/schema.js';
+import type { Clock } from '../engine/clock.js';
+
+/** Least time between two notices of one kind, and the most notices in any hour. */
+const MIN_GAP_MS: Record<Notice['kind'], number> = { failure: 15 * 60_000, 'not-signed-in': 60 * 60_000, success: 60_000, 'catch-up': 60_000 };
+const MAX_PER_HOUR = 6;
+
+function advice(kind: string): string {
+  switch (kind) {
+    case 'unreachable':
+      return 'Make sure PiecesOS is running; Pieces Backup will try again.';
+    case 'timeout':
+    case 'stalled':
+    case 'connection-lost':
+      return 'PiecesOS stopped answering; Pieces Backup will try again at the next scheduled time.';
+    case 'http':
+      return 'PiecesOS reported an error; try again later, or restart PiecesOS if it keeps happening.';
+    default:
+      return 'Open Pieces Backup for details.';
+  }
+}
+
+export function createNoticePolicy(opts: { settings: () => Settings; clock: Clock }) {
+  const lastByKind = new Map<Notice['kind'], number>();
+  const recent: number[] = [];
+  const allow = (kind: Notice['kind']): boolean => {
+    const now = opts.clock.now();
+    while (recent.length && (recent[0]! > now || now - recent[0]! > 3_600_000)) recent.shift();
+    const last = lastByKind.get(kind);
+    if (last !== undefined && now >= last && now - last < MIN_GAP_MS[kind]) return false;
+    if (recent.length >= MAX_PER_HOUR) return false;
+    lastByKind.set(kind, now);
+    recent.push(now);
+    return true;
+  };
+  return {
+    /** The notice for a finished run, or null (not wanted, not worth it, or rate-limited). */
+    fromRun(ev: RunFinished): Notice | null {
+      const prefs = opts.settings().notifications;
+      const e = ev.entry;
+      let n: Notice | null = null;
+      if (e.result === 'failed' && e.error) {
+        if (e.error.kind === 'not-signed-in') {
+          n = { kind: 'not-signed-in', title: 'Sign in to Pieces to back up', body: 'Backups need you signed in to Pieces and connected to the cloud. Open Pieces, sign in, then choose Back up now.' };
+        } else if (prefs.onFailure && ev.retryAt === null) {
+          n = { kind: 'failure', title: 'Backup failed', body: `${e.error.message} ${advice(e.error.kind)}` };
+        }
+      } else if (e.result === 'completed') {
+        if (e.trigger === 'catch-up' && prefs.afterCatchUp) n = { kind: 'catch-up', title: 'Missed backup made', body: 'A scheduled backup was missed while your computer was off or asleep; it has been made now.' };
+        else if (prefs.onSuccess) n = { kind: 'success', title: 'Backup complete', body: e.bytes !== undefined ? `Your Pieces data is backed up (${Math.max(1, Math.round(e.bytes / 1024))} KB).` : 'Your Pieces data is backed up.' };
+      }
+      return n && allow(n.kind) ? n : null;
+    },
+  };
+}

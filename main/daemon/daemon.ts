@@ -1,0 +1,92 @@
+// The headless daemon: the engine without Electron, until the signal aborts (the CLI wires SIGINT
+// and SIGTERM to it). One line per event: human text, or JSON lines with `json`.
+import { createAppCore } from '../core/app-core.js';
+import { describeSchedule, validateSchedule } from '../engine/schedule.js';
+import type { EngineState } from '../engine/types.js';
+import type { ScheduleSpec } from '../settings/schema.js';
+
+export interface DaemonOptions {
+  configDir: string;
+  url?: string | null;
+  json: boolean;
+  /** A cron expression that replaces the saved schedule for this run only. */
+  schedule?: string;
+  out?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export async function runDaemon(opts: DaemonOptions): Promise<number> {
+  const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
+  const emit = (event: string, text: string, data: Record<string, unknown> = {}) => {
+    out(opts.json ? JSON.stringify({ time: new Date().toISOString(), event, ...data, message: text }) : `${new Date().toISOString()} ${text}`);
+  };
+
+  let override: ScheduleSpec | undefined;
+  if (opts.schedule !== undefined) {
+    override = { kind: 'custom', cron: opts.schedule };
+    const v = validateSchedule(override);
+    if (!v.ok) {
+      emit('error', v.message, { kind: 'usage' });
+      return 2;
+    }
+  }
+
+  let core;
+  try {
+    core = await createAppCore({
+      configDir: opts.configDir,
+      url: opts.url ?? null,
+      ...(override ? { scheduleOverride: override } : {}),
+      log: (level, message) => emit(level === 'warn' ? 'warning' : 'info', message),
+    });
+  } catch (e) {
+    emit('error', `The daemon could not start: ${(e as Error).message}`, { kind: 'internal' });
+    return 1;
+  }
+  if (core.settingsRecovered) emit('warning', core.settingsRecovered.reason);
+
+  let lastPhase: EngineState['phase'] | null = null;
+  let lastPct = -10;
+  core.on('event:state', (s) => {
+    if (s.phase === 'running' && s.running) {
+      const pct = s.running.percentage ?? 0;
+      // One line per 10 %, not per progress value.
+      if (lastPhase !== 'running' || pct >= lastPct + 10 || pct < lastPct) {
+        lastPct = pct;
+        emit('progress', `Backing up (${s.running.trigger}): ${Math.round(pct)}%`, { trigger: s.running.trigger, percentage: pct });
+      }
+    } else if (s.phase !== lastPhase) {
+      emit('state', `State: ${s.phase}${s.nextRun ? `; next backup ${s.nextRun}` : ''}`, { phase: s.phase, nextRun: s.nextRun });
+      lastPct = -10;
+    }
+    lastPhase = s.phase;
+  });
+  core.engine.on('run-finished', ({ entry, retryAt }) => {
+    const what = `${entry.trigger} backup ${entry.result}`;
+    const detail = entry.error ? `: ${entry.error.message}` : entry.backupId ? ` (${entry.backupId}, ${entry.bytes ?? 0} bytes)` : '';
+    emit('run', `${what}${detail}${retryAt ? `; retrying at ${retryAt}` : ''}`, { entry, retryAt });
+  });
+  core.engine.on('catch-up', ({ missed }) => emit('catch-up', `Catching up the backup missed at ${missed}`, { missed }));
+  core.engine.on('retention', ({ deleted, failed }) =>
+    emit('retention', `Retention deleted ${deleted.length} backup(s)${failed.length ? `, ${failed.length} could not be deleted` : ''}`, { deleted: deleted.map((b) => b.id), failed }),
+  );
+  core.onNotice((n) => emit('notice', `${n.title}: ${n.body}`, { kind: n.kind }));
+
+  const spec = override ?? (await core.snapshot().then((s) => s.settings.schedule).catch(() => null));
+  emit('start', `Pieces Backup daemon started (config ${opts.configDir}; schedule: ${spec ? describeSchedule(spec) : 'unknown'}).`, { configDir: opts.configDir });
+  await core.start();
+
+  // The engine's timers are unref'd (they never hold a CLI open); the daemon itself must stay up.
+  // This interval wakes only every ~12 days.
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
+  await new Promise<void>((resolve) => {
+    if (!opts.signal) return; // runs until the process ends
+    if (opts.signal.aborted) return resolve();
+    opts.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  clearInterval(keepAlive);
+  emit('stop', 'Stopping: canceling any backup in flight.');
+  await core.stop();
+  emit('stopped', 'Pieces Backup daemon stopped.');
+  return 0;
+}

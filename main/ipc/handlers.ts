@@ -1,0 +1,86 @@
+// Main-process answers to every invoke channel of the IPC contract. Payloads come from an
+// untrusted renderer: each is validated with the contract's zod schema; nothing here throws.
+import { INVOKE_CHANNELS, requestSchemas, type InvokeChannel, type IpcError, type Result } from './contract.js';
+import type { ConnectionInfo, Snapshot, SchedulePreview } from './contract.js';
+import type { BackupEngine } from '../engine/engine.js';
+import type { SettingsStore } from '../settings/store.js';
+import type { HistoryStore } from '../engine/history.js';
+import type { BackupsApi } from '../api/backups-api.js';
+import { isApiError } from '../api/errors.js';
+import { describeSchedule, nextRuns, validateSchedule } from '../engine/schedule.js';
+import type { ScheduleSpec } from '../settings/schema.js';
+
+export interface HandlerContext {
+  engine: BackupEngine;
+  settings: SettingsStore;
+  history: HistoryStore;
+  api(): Promise<BackupsApi>;
+  snapshot(): Promise<Snapshot>;
+  checkConnection(): Promise<ConnectionInfo>;
+  now(): number;
+  /** Tell listeners the backup list changed (after a delete). */
+  backupsChanged?(): void;
+}
+
+class HandlerError extends Error {
+  constructor(readonly kind: IpcError['kind'], message: string) {
+    super(message);
+  }
+}
+
+export function schedulePreview(spec: ScheduleSpec, now: Date): SchedulePreview {
+  const v = validateSchedule(spec);
+  if (!v.ok) return { valid: false, description: v.message, nextRuns: [] };
+  return { valid: true, description: describeSchedule(spec), nextRuns: nextRuns(spec, now, 3).map((d) => d.toISOString()) };
+}
+
+type Handler = (ctx: HandlerContext, payload: any) => Promise<unknown>;
+
+export const INVOKE_HANDLERS: Record<InvokeChannel, Handler> = {
+  'app:snapshot': (ctx) => ctx.snapshot(),
+  'backups:list': async (ctx) => (await ctx.api()).list(),
+  'backups:create': async (ctx) => {
+    const r = ctx.engine.backupNow('manual');
+    if (!r.started) throw new HandlerError('already-running', 'A backup is already running; wait for it to finish.');
+    return { started: true };
+  },
+  'backups:delete': async (ctx, p: { id: string }) => {
+    const api = await ctx.api();
+    const known = (await api.list()).find((b) => b.id === p.id);
+    await api.delete(p.id, known);
+    ctx.backupsChanged?.();
+    return { deleted: p.id };
+  },
+  'history:list': (ctx) => ctx.history.list(),
+  'settings:update': async (ctx, patch) => {
+    try {
+      return ctx.settings.update(patch);
+    } catch (e) {
+      throw new HandlerError('invalid-request', (e as Error).message);
+    }
+  },
+  'schedule:preview': async (ctx, spec: ScheduleSpec) => schedulePreview(spec, new Date(ctx.now())),
+  'retention:preview': async (ctx, policy) => ({ wouldDelete: await ctx.engine.previewRetention(policy) }),
+  'pause:set': async (ctx, p: { until: '1h' | 'tomorrow' | 'resume' }) => ctx.engine.pause(p.until),
+  'pause:resume': async (ctx) => ctx.engine.resume(),
+  'connection:check': (ctx) => ctx.checkConnection(),
+};
+
+/** Validate and answer one request as a Result. */
+export async function handleInvoke(ctx: HandlerContext, channel: string, payload: unknown): Promise<Result<unknown>> {
+  if (!(INVOKE_CHANNELS as string[]).includes(channel)) return { ok: false, error: { kind: 'unknown-channel', message: `There is no channel "${String(channel).slice(0, 100)}".` } };
+  const ch = channel as InvokeChannel;
+  const parsed = requestSchemas[ch].safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    return { ok: false, error: { kind: 'invalid-request', message: `Bad request for ${ch}: ${where}${issue?.message ?? 'invalid payload'}.` } };
+  }
+  try {
+    return { ok: true, value: await INVOKE_HANDLERS[ch](ctx, parsed.data) };
+  } catch (e) {
+    if (e instanceof HandlerError) return { ok: false, error: { kind: e.kind, message: e.message } };
+    if (isApiError(e)) return { ok: false, error: { kind: e.kind, message: e.message } };
+    return { ok: false, error: { kind: 'internal', message: `Something went wrong: ${e instanceof Error ? e.message : String(e)}.` } };
+  }
+}

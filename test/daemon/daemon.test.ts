@@ -1,0 +1,80 @@
+// The daemon against the real emulator over loopback.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { startEmulator } from '../../emulator/server.js';
+import { runDaemon } from '../../main/daemon/daemon.js';
+import { openHistory } from '../../main/engine/history.js';
+
+async function withDirs(fn: (dir: string) => Promise<void>) {
+  const dir = await mkdtemp(join(tmpdir(), 'pb-daemon-'));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (pred()) return resolve();
+      if (Date.now() > end) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(check, 25);
+    };
+    check();
+  });
+}
+
+test('a scheduled backup happens (--schedule override, JSON lines)', { timeout: 30_000 }, () =>
+  withDirs(async (dir) => {
+    const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), log: () => undefined });
+    try {
+      const lines: string[] = [];
+      const ac = new AbortController();
+      const running = runDaemon({ configDir: join(dir, 'cfg'), url: emu.url, json: true, schedule: '*/2 * * * * *', out: (l) => lines.push(l), signal: ac.signal });
+      const events = () => lines.map((l) => JSON.parse(l) as { event: string; entry?: { trigger: string; result: string } });
+      await waitFor(() => events().some((e) => e.event === 'run' && e.entry?.trigger === 'scheduled' && e.entry.result === 'completed'), 20_000, 'a scheduled backup');
+      ac.abort();
+      assert.equal(await running, 0);
+      const ev = events();
+      assert.equal(ev[0]!.event, 'start');
+      assert.equal(ev.at(-1)!.event, 'stopped');
+      const history = await openHistory(join(dir, 'cfg')).list();
+      assert.ok(history.some((e) => e.trigger === 'scheduled' && e.result === 'completed' && e.backupId));
+    } finally {
+      await emu.close();
+    }
+  }));
+
+test('SIGTERM mid-backup: the stream is aborted, the run recorded canceled, exit 0 within 5 s', { timeout: 30_000 }, () =>
+  withDirs(async (dir) => {
+    const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), bytesPerSecond: 100_000, log: () => undefined });
+    try {
+      const cfg = join(dir, 'cfg');
+      const daemonUrl = new URL('../../main/daemon/daemon.ts', import.meta.url).href;
+      const script = `import { runDaemon } from ${JSON.stringify(daemonUrl)};
+        const ac = new AbortController();
+        for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => ac.abort());
+        process.exitCode = await runDaemon({ configDir: ${JSON.stringify(cfg)}, url: ${JSON.stringify(emu.url)}, json: true, schedule: '* * * * * *', signal: ac.signal });`;
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += String(d)));
+      const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      await waitFor(() => /"event":"progress"/.test(out), 20_000, 'a backup in progress');
+      const t0 = Date.now();
+      child.kill('SIGTERM');
+      const code = await exited;
+      assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
+      assert.equal(code, 0);
+      const history = await openHistory(cfg).list();
+      assert.equal(history[0]?.result, 'canceled', JSON.stringify(history));
+      assert.match(out, /"event":"stopped"/);
+    } finally {
+      await emu.close();
+    }
+  }));
