@@ -1,0 +1,79 @@
+// AppCore over loopback against the emulator: every IPC channel answered, payloads validated, never throwing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator } from '../../emulator/server.js';
+import { createAppCore } from '../../main/core/app-core.js';
+import { INVOKE_HANDLERS } from '../../main/ipc/handlers.js';
+import { INVOKE_CHANNELS } from '../../main/ipc/contract.js';
+import { createNoticePolicy } from '../../main/core/notices.js';
+import { ManualClock } from '../../main/engine/clock.js';
+import { DEFAULT_SETTINGS } from '../../main/settings/schema.js';
+
+test('every contract channel has a handler, and only those', () => {
+  assert.deepEqual(Object.keys(INVOKE_HANDLERS).sort(), [...INVOKE_CHANNELS].sort());
+});
+
+test('IPC through AppCore: snapshot, create, history, bad payloads, unknown channel', { timeout: 30_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'pb-core-'));
+  const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), log: () => undefined });
+  const core = await createAppCore({ configDir: join(dir, 'cfg'), url: emu.url });
+  try {
+    await emu.seed(3, { deviceName: 'elsewhere' });
+    await core.start();
+    const snap = await core.handle('app:snapshot', undefined);
+    assert.ok(snap.ok);
+    const s = snap.value as { backups: unknown[]; connection: { source: string; url: string } };
+    assert.equal(s.backups.length, 3);
+    assert.equal(s.connection.url, emu.url);
+
+    const finished = new Promise<void>((resolve) => core.on('event:history', (h) => h.length && resolve()));
+    assert.deepEqual(await core.handle('backups:create', undefined), { ok: true, value: { started: true } });
+    const again = await core.handle('backups:create', undefined);
+    assert.equal(again.ok ? '' : again.error.kind, 'already-running');
+    await finished;
+    const hist = await core.handle('history:list', undefined);
+    assert.ok(hist.ok && (hist.value as Array<{ result: string }>)[0]!.result === 'completed');
+
+    const bad = await core.handle('pause:set', { until: 'forever' });
+    assert.equal(bad.ok ? '' : bad.error.kind, 'invalid-request');
+    const badSettings = await core.handle('settings:update', { schedule: { kind: 'custom', cron: '99 * * * *' } });
+    assert.equal(badSettings.ok ? '' : badSettings.error.kind, 'invalid-request');
+    assert.match(badSettings.ok ? '' : badSettings.error.message, /minute/);
+    const unknown = await core.handle('rm:rf', {});
+    assert.equal(unknown.ok ? '' : unknown.error.kind, 'unknown-channel');
+
+    const preview = await core.handle('schedule:preview', { kind: 'daily', time: '08:00' });
+    assert.ok(preview.ok && (preview.value as { nextRuns: string[] }).nextRuns.length === 3);
+    const paused = await core.handle('pause:set', { until: '1h' });
+    assert.ok(paused.ok && (paused.value as { phase: string }).phase === 'paused');
+    const resumed = await core.handle('pause:resume', undefined);
+    assert.ok(resumed.ok && (resumed.value as { phase: string }).phase === 'idle');
+    const ret = await core.handle('retention:preview', { enabled: true, keepLast: 1, maxAgeDays: null, includeOtherDevices: true });
+    assert.ok(ret.ok && (ret.value as { wouldDelete: unknown[] }).wouldDelete.length === 3);
+    const conn = await core.handle('connection:check', undefined);
+    assert.ok(conn.ok && (conn.value as { reachable: boolean }).reachable);
+  } finally {
+    await core.stop();
+    await emu.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('notices honour preferences and are rate-limited', () => {
+  const clock = new ManualClock();
+  let settings = structuredClone(DEFAULT_SETTINGS);
+  const policy = createNoticePolicy({ settings: () => settings, clock });
+  const fail = { entry: { trigger: 'scheduled' as const, result: 'failed' as const, startedAt: '', finishedAt: '', error: { kind: 'http' as const, message: 'PiecesOS answered 500.' } }, retryAt: null, attempt: 0 };
+  assert.equal(policy.fromRun(fail)?.kind, 'failure');
+  assert.equal(policy.fromRun(fail), null, 'a second failure right away is suppressed');
+  assert.equal(policy.fromRun({ ...fail, retryAt: 'soon' }), null, 'no notice while a retry is pending');
+  const ok = { entry: { trigger: 'manual' as const, result: 'completed' as const, startedAt: '', finishedAt: '', bytes: 2048 }, retryAt: null, attempt: 0 };
+  assert.equal(policy.fromRun(ok), null, 'success notices are off by default');
+  settings = { ...settings, notifications: { ...settings.notifications, onSuccess: true } };
+  assert.equal(policy.fromRun(ok)?.kind, 'success');
+  const ns = { entry: { ...fail.entry, error: { kind: 'not-signed-in' as const, message: 'x' } }, retryAt: null, attempt: 0 };
+  assert.match(policy.fromRun(ns)?.body ?? '', /sign in/i);
+});
