@@ -28,7 +28,7 @@ export function createConnectionView(onCheck: () => Promise<void>): ConnectionVi
   const dot = el('span', { class: 'dot', 'aria-hidden': 'true' });
   const text = el('span', { class: 'conn-text' });
   const check = el('button', { type: 'button', class: 'link' }, 'Check again');
-  const root = el('header', { class: 'conn', 'aria-label': 'Connection' }, dot, text, check);
+  const root = el('section', { class: 'conn', 'aria-label': 'Connection' }, dot, text, check);
 
   const bannerTitle = el('strong');
   const bannerBody = el('span');
