@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// `npm start`: run the tray app against PiecesOS when one is found, otherwise against the
+// emulator (labelled "Emulator"). Where Electron's runtime or a display is missing, say so in
+// one line and run the headless daemon instead, with the same emulator fallback.
+// Env: PIECES_OS_URL (use this PiecesOS), PIECES_BACKUP_DISCOVERY_PORTS (comma-separated ports
+// to probe instead of 39300–39333, 1000, 5323; empty = probe none), PIECES_BACKUP_EMULATOR_DIR
+// (the emulator's data folder; default <config folder>/emulator).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const env = process.env;
+const say = (line) => process.stdout.write(`${line}\n`);
+
+function discoveryPorts() {
+  const raw = env.PIECES_BACKUP_DISCOVERY_PORTS;
+  if (raw === undefined) return [...Array.from({ length: 34 }, (_, i) => 39300 + i), 1000, 5323];
+  return raw.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0 && n < 65536);
+}
+
+/** A port is PiecesOS when /.well-known/health answers 200 with a body starting "ok". */
+async function isPiecesOs(baseUrl) {
+  try {
+    const res = await fetch(new URL('/.well-known/health', baseUrl), { signal: AbortSignal.timeout(800) });
+    return res.ok && (await res.text()).trim().startsWith('ok');
+  } catch {
+    return false;
+  }
+}
+
+async function findPiecesOs() {
+  if (env.PIECES_OS_URL) return env.PIECES_OS_URL; // chosen by the person: used as is
+  const ports = discoveryPorts();
+  const found = await Promise.all(ports.map((p) => isPiecesOs(`http://127.0.0.1:${p}`)));
+  const i = found.indexOf(true);
+  return i === -1 ? null : `http://127.0.0.1:${ports[i]}`;
+}
+
+/** Same folder as main/settings/paths.ts (the tray app, the daemon and the CLI share it). */
+function configDir() {
+  const name = 'Pieces Backup';
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', name);
+  if (process.platform === 'win32') return join(env.APPDATA || join(homedir(), 'AppData', 'Roaming'), name);
+  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), name);
+}
+
+/** The Electron binary when its runtime is installed (node_modules/electron/path.txt names it). */
+function electronBinary() {
+  const dir = join(root, 'node_modules', 'electron');
+  const pathTxt = join(dir, 'path.txt');
+  if (!existsSync(pathTxt)) return null;
+  const bin = join(dir, 'dist', readFileSync(pathTxt, 'utf8').trim());
+  return existsSync(bin) ? bin : null;
+}
+
+const hasDisplay = () => process.platform === 'darwin' || process.platform === 'win32' || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+
+function startEmulator(dataDir) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/main.ts', '--port', '0', '--data-dir', dataDir], {
+    cwd: root, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => { child.kill('SIGTERM'); reject(new Error('the emulator did not start within 30 s')); }, 30_000);
+    child.stdout.on('data', (chunk) => {
+      buf += chunk;
+      const m = /listening on (http:\/\/\S+)/.exec(buf);
+      if (m) { clearTimeout(timer); child.stdout.resume(); resolve({ url: m[1], child }); }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the emulator exited (code ${code}) before listening`)); });
+  });
+}
+
+function stopChild(child, ms = 5000) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, ms);
+    child.once('exit', () => { clearTimeout(t); resolve(); });
+    child.kill('SIGTERM');
+  });
+}
+
+async function main() {
+  // The app and the daemon run from dist/: build it if this checkout has not been built yet.
+  if (!existsSync(join(root, 'dist', 'electron', 'main.js')) || !existsSync(join(root, 'dist', 'cli.js'))) {
+    const b = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+    if (b.status !== 0) { console.error('The build failed; fix the errors above and run npm start again.'); return 1; }
+  }
+
+  const electron = electronBinary();
+  const reason = !electron
+    ? "Electron's runtime is not installed (run: node node_modules/electron/install.js) — running the headless daemon instead."
+    : !hasDisplay() ? 'No display found — running the headless daemon instead.' : null;
+  if (reason) say(reason);
+
+  let stopping = false;
+  let url = await findPiecesOs();
+  let emulator = null;
+  if (url) say(`Using PiecesOS at ${url}`);
+  else {
+    const dataDir = env.PIECES_BACKUP_EMULATOR_DIR || join(configDir(), 'emulator');
+    try {
+      emulator = await startEmulator(dataDir);
+    } catch (e) {
+      console.error(`PiecesOS was not found and the emulator could not start (${e.message}); start PiecesOS and try again.`);
+      return 1;
+    }
+    url = emulator.url;
+    say(`PiecesOS not found — using the Emulator at ${url} (data in ${dataDir})`);
+    emulator.child.once('exit', (code, signal) => { if (!stopping) say(`The emulator stopped (${signal ?? `code ${code}`}).`); });
+  }
+
+  const childEnv = { ...env, PIECES_OS_URL: url, ...(emulator ? { PIECES_BACKUP_SOURCE: 'emulator', PIECES_BACKUP_EMULATOR_URL: url } : {}) };
+  const app = reason
+    ? spawn(process.execPath, [join(root, 'bin', 'pieces-backup.js'), '--url', url, 'daemon'], { cwd: root, stdio: 'inherit', env: childEnv })
+    : spawn(electron, [root], { cwd: root, stdio: 'inherit', env: childEnv });
+
+  const forward = (signal) => {
+    stopping = true;
+    if (app.exitCode === null && app.signalCode === null) app.kill(signal);
+  };
+  process.on('SIGINT', () => forward('SIGINT'));
+  process.on('SIGTERM', () => forward('SIGTERM'));
+
+  const [code, signal] = await new Promise((resolve) => app.once('exit', (c, s) => resolve([c, s])));
+  stopping = true;
+  await stopChild(emulator?.child);
+  // Stopped by our own forwarded signal: that is a clean exit.
+  if (signal === 'SIGINT' || signal === 'SIGTERM') return 0;
+  return code ?? 1;
+}
+
+process.exitCode = await main();
