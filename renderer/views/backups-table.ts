@@ -110,6 +110,7 @@ export function createBackupsTable(onDelete: (b: Backup) => void): BackupsTable 
     const total = items.reduce((sum, b) => sum + (Number.isFinite(b.bytes) && b.bytes > 0 ? b.bytes : 0), 0);
     setText(heading, loaded ? `Backups (${items.length.toLocaleString()}${items.length ? `, ${formatBytes(total)}` : ''})` : 'Backups');
     show(empty, items.length === 0);
+    show(table, items.length > 0);
     setText(empty, loaded ? 'No backups yet. Choose “Back up now” to make the first one.' : 'The backups could not be loaded.');
     // Render synchronously so the first paint already has rows; scrolling renders per frame.
     if (frame) cancelAnimationFrame(frame);

@@ -52,7 +52,8 @@ export function createConnectionView(onCheck: () => Promise<void>): ConnectionVi
     update(connection, problem) {
       setText(text, describeConnection(connection));
       const msg = problemMessage(connection, problem);
-      dot.className = `dot ${!connection.reachable ? 'bad' : msg ? 'warn' : 'good'}`;
+      const offline = !connection.reachable || problem?.kind === 'unreachable';
+      dot.className = `dot ${offline ? 'bad' : msg ? 'warn' : 'good'}`;
       show(banner, msg !== null);
       if (msg) {
         setText(bannerTitle, msg.title);
