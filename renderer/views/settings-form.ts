@@ -261,7 +261,8 @@ export function createSettingsForm(actions: SettingsActions): SettingsForm {
     });
     saveButton.disabled = false;
     if (!r.ok) {
-      setSaveStatus(`Not saved: ${r.error.message}`, true);
+      // Main's message may already say so; do not say it twice.
+      setSaveStatus(/not saved/i.test(r.error.message) ? r.error.message : `Not saved: ${r.error.message}`, true);
       return;
     }
     dirty = false;
