@@ -1,0 +1,155 @@
+// 1. The stream reader: MB/s in each framing beside the naive way (whole body, split, parse) and
+// the ceiling (JSON.parse alone over the same values, already split); then peak memory at 20 MB
+// and 200 MB of stream, each size in a fresh child process.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ProgressStreamReader } from '../../main/api/stream-reader.js';
+import { median, msSince } from '../stats.js';
+import type { Row, Section, SectionContext } from '../types.js';
+import { FRAMINGS, buildStream, type Framing, type InMemoryStream } from './stream-data.js';
+
+const S = '1 stream reader';
+const LABEL: Record<Framing, string> = { ndjson: 'NDJSON', sse: 'SSE', concat: 'back to back' };
+
+function readWithReader(framing: Framing, s: InMemoryStream): number {
+  let n = 0;
+  const reader = new ProgressStreamReader(() => void n++, framing === 'sse' ? { contentType: 'text/event-stream' } : {});
+  for (const c of s.chunks) reader.push(c);
+  reader.end();
+  return n;
+}
+
+function readNaively(framing: Framing, s: InMemoryStream): number {
+  const decoder = new TextDecoder();
+  const text = s.chunks.map((c) => decoder.decode(c, { stream: true })).join('') + decoder.decode();
+  const pieces = framing === 'ndjson' ? text.split('\n') : framing === 'sse' ? text.split('\n\n').map((p) => p.slice(6)) : text.replaceAll('}{', '}\n{').split('\n');
+  let n = 0;
+  for (const p of pieces) {
+    if (p === '') continue;
+    JSON.parse(p);
+    n++;
+  }
+  return n;
+}
+
+function parseOnly(s: InMemoryStream): number {
+  let n = 0;
+  for (const v of s.values) {
+    JSON.parse(v);
+    n++;
+  }
+  return n;
+}
+
+/** Milliseconds of one call; checks the value count so a broken reader cannot look fast. */
+function timeOnce(expected: number, fn: () => number): number {
+  const t = process.hrtime.bigint();
+  const n = fn();
+  const ms = msSince(t);
+  if (n !== expected) throw new Error(`read ${n} values instead of ${expected}`);
+  return ms;
+}
+
+interface Throughput { reader: number; naive: number; ceiling: number; ofCeiling: number; ofNaive: number }
+
+/**
+ * Reader, naive and ceiling interleaved round by round (after warm-up rounds), so a noisy
+ * neighbour slows all three alike; MB/s are medians, ratios are medians of per-round ratios.
+ */
+function measure(framing: Framing, s: InMemoryStream, runs: number): Throughput {
+  const n = s.values.length;
+  const r: number[] = [];
+  const nv: number[] = [];
+  const c: number[] = [];
+  for (let i = 0; i < runs + 2; i++) {
+    const tr = timeOnce(n, () => readWithReader(framing, s));
+    const tn = timeOnce(n, () => readNaively(framing, s));
+    const tc = timeOnce(n, () => parseOnly(s));
+    if (i < 2) continue; // warm-up: let the JIT settle
+    r.push(tr);
+    nv.push(tn);
+    c.push(tc);
+  }
+  const mbps = (ms: number) => s.bytes / 1e6 / (ms / 1000);
+  return {
+    reader: mbps(median(r)), naive: mbps(median(nv)), ceiling: mbps(median(c)),
+    ofCeiling: median(r.map((t, i) => c[i]! / t)), ofNaive: median(r.map((t, i) => nv[i]! / t)),
+  };
+}
+
+interface ChildReport { bytes: number; values: number; peakRss: number; peakHeap: number; maxRss: number; heapAfterGc: number; heapBefore: number }
+
+function runChild(ctx: SectionContext, framing: Framing, mb: number, mode: 'reader' | 'naive' | 'generate'): Promise<ChildReport> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(ctx.root, 'bench/sections/stream-memory-child.ts'), framing, String(mb), mode], { cwd: ctx.root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      try {
+        if (code !== 0) throw new Error(`exit ${code}: ${err.trim().slice(0, 300)}`);
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as ChildReport);
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  });
+}
+
+const MB = 1024 * 1024;
+
+export const streamSection: Section = {
+  id: 'stream',
+  title: 'Stream reader',
+  async run(ctx) {
+    const rows: Row[] = [];
+    const size = ctx.quick ? 5e6 : 10e6;
+    const runs = ctx.quick ? 5 : 9;
+    for (const framing of FRAMINGS) {
+      const s = buildStream(framing, size);
+      const { reader, naive, ceiling, ofCeiling, ofNaive } = measure(framing, s, runs);
+      ctx.log(`${framing}: reader ${reader.toFixed(0)} MB/s, naive ${naive.toFixed(0)}, ceiling ${ceiling.toFixed(0)}`);
+      rows.push({
+        section: S, metric: `${LABEL[framing]} reader`, value: reader, unit: 'MB/s',
+        baseline: { label: 'naive read-all+split+parse', value: naive }, ratio: ofNaive,
+        target: '≥ 100 MB/s', pass: reader >= 100,
+      });
+      rows.push({
+        section: S, metric: `${LABEL[framing]} reader vs ceiling`, value: ofCeiling, unit: '× ceiling',
+        baseline: { label: 'JSON.parse of split values, MB/s', value: ceiling },
+        target: '≥ 0.5× ceiling', pass: ofCeiling >= 0.5,
+        note: `${(s.bytes / 1e6).toFixed(0)} MB, ${s.values.length} values (${(s.bytes / s.values.length).toFixed(0)} B each), median of ${runs} interleaved rounds; per-round ratio`,
+      });
+    }
+
+    // Peak memory: one framing is enough to show the shape (the others share the scanner or the SSE parser).
+    const sizes = ctx.quick ? [20, 60] : [20, 200];
+    for (const framing of ctx.quick ? (['ndjson'] as const) : (['ndjson', 'sse'] as const)) {
+      const gen = await Promise.all(sizes.map((mb) => runChild(ctx, framing, mb, 'generate')));
+      const small = await runChild(ctx, framing, sizes[0]!, 'reader');
+      const big = await runChild(ctx, framing, sizes[1]!, 'reader');
+      ctx.log(`${framing} memory: ${JSON.stringify({ small, big })}`);
+      const growth = (big.peakRss - small.peakRss) / small.peakRss;
+      rows.push({
+        section: S, metric: `${LABEL[framing]} peak RSS at ${sizes[0]} MB`, value: small.peakRss / MB, unit: 'MiB',
+        baseline: { label: 'generator alone', value: gen[0]!.peakRss / MB },
+        note: `peak heap ${(small.peakHeap / MB).toFixed(1)} MiB; heap after full GC ${(small.heapAfterGc / MB).toFixed(1)} MiB`,
+      });
+      rows.push({
+        section: S, metric: `${LABEL[framing]} peak RSS at ${sizes[1]} MB`, value: big.peakRss / MB, unit: 'MiB',
+        baseline: { label: `same at ${sizes[0]} MB`, value: small.peakRss / MB }, ratio: big.peakRss / small.peakRss,
+        target: 'same as at 20 MB (≤ +10 %)', pass: growth <= 0.1,
+        note: `peak heap ${(big.peakHeap / MB).toFixed(1)} MiB (vs ${(small.peakHeap / MB).toFixed(1)}); heap after full GC ${(big.heapAfterGc / MB).toFixed(1)} MiB (vs ${(small.heapAfterGc / MB).toFixed(1)}); generator alone ${(gen[1]!.peakRss / MB).toFixed(0)} MiB; maxRSS ${(big.maxRss / MB).toFixed(0)} MiB`,
+      });
+    }
+    const naive = await runChild(ctx, 'ndjson', 20, 'naive');
+    rows.push({
+      section: S, metric: 'naive read-all peak RSS at 20 MB', value: naive.peakRss / MB, unit: 'MiB',
+      note: 'baseline: what holding the whole body costs (it grows with the body)',
+    });
+    return rows;
+  },
+};

@@ -1,0 +1,30 @@
+// The printed table: one row per figure, its baseline and ratio, the target and whether it was met.
+import type { Row } from './types.js';
+
+export function fmt(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  const a = Math.abs(v);
+  if (a >= 1000) return Math.round(v).toLocaleString('en-US');
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 10) return v.toFixed(1);
+  if (a >= 1) return v.toFixed(2);
+  return v.toPrecision(2);
+}
+
+export function formatTable(rows: Row[]): string {
+  const head = ['section', 'measure', 'value', 'baseline', 'ratio', 'target', 'ok'];
+  const body = rows.map((r) => [
+    r.section,
+    r.metric,
+    r.value === null ? (r.note ?? 'not measured') : `${fmt(r.value)} ${r.unit}`.trim(),
+    r.baseline ? `${fmt(r.baseline.value)} (${r.baseline.label})` : '',
+    r.ratio === undefined ? '' : `${fmt(r.ratio)}×`,
+    r.target ?? '',
+    r.pass === undefined ? '' : r.pass ? 'yes' : 'MISSED',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const out = [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)];
+  const notes = rows.filter((r) => r.value !== null && r.note).map((r) => `- ${r.section} / ${r.metric}: ${r.note}`);
+  return notes.length > 0 ? `${out.join('\n')}\n\nNotes:\n${notes.join('\n')}` : out.join('\n');
+}
