@@ -1,0 +1,83 @@
+// 2. Listing 10,000 backups: our client's fetch + validate + sort against Pieces' own SDK's
+// `backupsSnapshot` on the same emulator, interleaved round by round. Then where our time goes.
+import { BackupsApi, Configuration } from '@pieces.app/pieces-os-client';
+import { createClient } from '../../main/api/client.js';
+import { fromWireBackup, sortNewestFirst, wireBackups } from '../../main/api/wire.js';
+import { median, msSince } from '../stats.js';
+import type { Row, Section } from '../types.js';
+import { emulatorWith } from './emulator.js';
+
+const S = '2 list 10,000';
+const COUNT = 10_000;
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const t = process.hrtime.bigint();
+  await fn();
+  return msSince(t);
+}
+
+export const listSection: Section = {
+  id: 'list',
+  title: 'List 10,000 backups',
+  async run(ctx) {
+    const emu = await emulatorWith(ctx.tmp, COUNT);
+    try {
+      const ours = createClient({ baseUrl: emu.url });
+      const sdk = new BackupsApi(new Configuration({ basePath: emu.url }));
+      const check = await ours.list();
+      const sdkCheck = await sdk.backupsSnapshot();
+      if (check.length !== COUNT || sdkCheck.iterable.length !== COUNT) throw new Error(`expected ${COUNT} backups, got ${check.length} (ours) and ${sdkCheck.iterable.length} (SDK)`);
+
+      const runs = ctx.quick ? 5 : 11;
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let i = 0; i < runs + 2; i++) {
+        // Alternate who goes first so neither always meets the warmer server.
+        let x: number;
+        let y: number;
+        if (i % 2 === 0) {
+          x = await time(() => ours.list());
+          y = await time(() => sdk.backupsSnapshot());
+        } else {
+          y = await time(() => sdk.backupsSnapshot());
+          x = await time(() => ours.list());
+        }
+        if (i < 2) continue; // warm-up
+        a.push(x);
+        b.push(y);
+      }
+      const ratios = a.map((t, i) => t / b[i]!);
+
+      // Where our time goes: the same body, stage by stage, in process.
+      const text = await (await fetch(`${emu.url}/backups`)).text();
+      const stage: Record<string, number[]> = { fetch: [], parse: [], validate: [], map: [], sort: [] };
+      for (let i = 0; i < 5; i++) {
+        stage.fetch!.push(await time(() => fetch(`${emu.url}/backups`).then((r) => r.text())));
+        let t = process.hrtime.bigint();
+        const json: unknown = JSON.parse(text);
+        stage.parse!.push(msSince(t));
+        t = process.hrtime.bigint();
+        const parsed = wireBackups.parse(json);
+        stage.validate!.push(msSince(t));
+        t = process.hrtime.bigint();
+        const mapped = parsed.iterable.map(fromWireBackup);
+        stage.map!.push(msSince(t));
+        t = process.hrtime.bigint();
+        sortNewestFirst(mapped);
+        stage.sort!.push(msSince(t));
+      }
+      const where = Object.entries(stage).map(([k, v]) => `${k} ${median(v).toFixed(1)}`).join(', ');
+      ctx.log(`ours ${median(a).toFixed(1)} ms, SDK ${median(b).toFixed(1)} ms; stages (ms): ${where}`);
+      const ratio = median(ratios);
+      const rows: Row[] = [{
+        section: S, metric: 'client.list(): fetch, validate, sort', value: median(a), unit: 'ms',
+        baseline: { label: 'SDK backupsSnapshot, ms', value: median(b) }, ratio,
+        target: 'ratio ≤ 1.0', pass: ratio <= 1.0,
+        note: `median of ${runs} interleaved rounds, per-round ratio; ${(text.length / 1e6).toFixed(1)} MB body; our stages (ms, median of 5): ${where}`,
+      }];
+      return rows;
+    } finally {
+      await emu.close();
+    }
+  },
+};
