@@ -43,8 +43,8 @@ export function createTrayController(opts: {
   const clock = opts.clock ?? realClock;
   let view = opts.initial;
   const iconPath = (v: TrayView): string => join(opts.iconDir, trayIconFile(v.state.phase, opts.platform));
-  const tray: TrayLike = new opts.deps.Tray(iconPath(view));
-  let shownIcon = '';
+  let shownIcon = iconPath(view);
+  const tray: TrayLike = new opts.deps.Tray(shownIcon);
 
   const render = (v: TrayView): void => {
     const input = { ...v, now: new Date(clock.now()), emulator: opts.emulator };
