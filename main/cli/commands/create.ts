@@ -1,0 +1,54 @@
+// `pieces-backup create [--stream]`: makes one backup now. The run is recorded in the shared
+// history (trigger "manual") so the tray app and the daemon know about it. Ctrl-C cancels a
+// streamed backup cleanly.
+import type { Backup } from '../../api/wire.js';
+import type { CliIO, GlobalOptions } from '../context.js';
+import { RefusedError, connect, configDirOf, errorFields, reportError } from '../context.js';
+import { tryAcquireRunLock } from '../../engine/run-lock.js';
+import { backupJson, describeBackup } from '../output.js';
+import { progressView } from '../progress-view.js';
+import { recordCliRun } from '../record-run.js';
+
+export async function createCommand(io: CliIO, g: GlobalOptions, opts: { stream: boolean; signal?: AbortSignal }): Promise<number> {
+  // Single flight with the tray app and the daemon sharing this config folder.
+  const got = await tryAcquireRunLock(configDirOf(g));
+  if ('heldBy' in got) {
+    const who = got.heldBy.pid > 0 ? ` (process ${got.heldBy.pid}, since ${got.heldBy.since})` : '';
+    return reportError(io, g, new RefusedError('already-running', `A backup is already running${who}. Wait for it to finish, then try again.`));
+  }
+  try {
+    return await createUnderLock(io, g, opts);
+  } finally {
+    await got.lock.release();
+  }
+}
+
+async function createUnderLock(io: CliIO, g: GlobalOptions, opts: { stream: boolean; signal?: AbortSignal }): Promise<number> {
+  const startedAt = new Date().toISOString();
+  const view = opts.stream ? progressView(io, g.json) : null;
+  let backup: Backup;
+  try {
+    const { client } = await connect(io, g);
+    backup = view
+      ? await client.createStreamed({ signal: opts.signal, onProgress: (p) => view.update(p) })
+      : await client.create({ signal: opts.signal });
+  } catch (e) {
+    view?.finish();
+    const { kind, message } = errorFields(e);
+    await recordCliRun(io, configDirOf(g), {
+      trigger: 'manual', result: kind === 'canceled' ? 'canceled' : 'failed', startedAt, finishedAt: new Date().toISOString(),
+      error: { kind: kind as never, message },
+    });
+    return reportError(io, g, e);
+  }
+  view?.finish();
+  await recordCliRun(io, configDirOf(g), {
+    trigger: 'manual', result: 'completed', startedAt, finishedAt: new Date().toISOString(), bytes: backup.bytes, backupId: backup.id,
+  });
+  if (g.json) {
+    io.out(JSON.stringify(opts.stream ? { event: 'done', status: 'COMPLETED', backup: backupJson(backup) } : backupJson(backup)) + '\n');
+  } else {
+    io.out(describeBackup(backup) + '\n');
+  }
+  return 0;
+}

@@ -1,0 +1,20 @@
+// `pieces-backup daemon`: the engine without Electron, until SIGINT or SIGTERM.
+import type { CliIO, GlobalOptions } from '../context.js';
+import { UsageError, configDirOf } from '../context.js';
+import { runDaemon } from '../../daemon/daemon.js';
+import { validateSchedule } from '../../engine/schedule.js';
+
+export async function daemonCommand(io: CliIO, g: GlobalOptions, opts: { schedule?: string; signal: AbortSignal }): Promise<number> {
+  if (opts.schedule !== undefined) {
+    const v = validateSchedule({ kind: 'custom', cron: opts.schedule });
+    if (!v.ok) throw new UsageError(`--schedule "${opts.schedule}" is not a valid cron expression: ${v.message}`);
+  }
+  return runDaemon({
+    configDir: configDirOf(g),
+    url: g.url ?? null,
+    json: g.json,
+    ...(opts.schedule === undefined ? {} : { schedule: opts.schedule }),
+    out: (line) => io.out(line.endsWith('\n') ? line : line + '\n'),
+    signal: opts.signal,
+  });
+}

@@ -1,0 +1,16 @@
+// `pieces-backup delete <id>`: deletes one backup. The Backup is sent as the body when the
+// list knows it (as PiecesOS's own clients do); an id the list lacks is still tried, so the
+// server has the last word.
+import type { CliIO, GlobalOptions } from '../context.js';
+import { connect } from '../context.js';
+
+export async function deleteCommand(io: CliIO, g: GlobalOptions, id: string): Promise<number> {
+  const { client } = await connect(io, g);
+  const known = await client.list().then(
+    (all) => all.find((b) => b.id === id),
+    () => undefined, // listing is only a nicety here; the delete itself decides
+  );
+  await client.delete(id, known);
+  io.out(g.json ? JSON.stringify({ deleted: id }) + '\n' : `Deleted backup ${id}.\n`);
+  return 0;
+}

@@ -1,0 +1,68 @@
+// What every CLI command shares: the global options, the streams it writes to, connecting to
+// PiecesOS, and turning any error into one line (or one JSON object) and an exit code.
+import { BackupsApiError, isApiError } from '../api/errors.js';
+import { createClient } from '../api/client.js';
+import { resolveBaseUrl, type UrlSource } from '../api/discovery.js';
+import type { BackupsApi } from '../api/backups-api.js';
+import { defaultConfigDir } from '../settings/paths.js';
+import { exitCodeFor } from './exit-codes.js';
+
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** A terminal to draw progress bars on (stderr when it is a TTY), else undefined. */
+  tty?: NodeJS.WriteStream;
+  env: Record<string, string | undefined>;
+}
+
+export interface GlobalOptions {
+  url?: string;
+  json: boolean;
+  /** Seconds: request timeout, and the longest silence allowed in a stream. */
+  timeout: number;
+  configDir?: string;
+}
+
+/** A mistake in how the command was called (exit 2). */
+export class UsageError extends Error {}
+
+/** A refusal that is not the server's, e.g. another process is already backing up (exit 1). */
+export class RefusedError extends Error {
+  constructor(readonly kind: 'already-running', message: string) {
+    super(message);
+  }
+}
+
+export function configDirOf(g: GlobalOptions): string {
+  return g.configDir ?? defaultConfigDir();
+}
+
+export interface Connection {
+  client: BackupsApi;
+  url: string;
+  source: UrlSource;
+  version: string | null;
+}
+
+export async function connect(io: CliIO, g: GlobalOptions): Promise<Connection> {
+  const ms = g.timeout * 1000;
+  const found = await resolveBaseUrl({ explicit: g.url ?? null, env: io.env, timeoutMs: Math.min(ms, 2000) });
+  return { ...found, client: createClient({ baseUrl: found.url, timeoutMs: ms, stallTimeoutMs: ms }) };
+}
+
+export function errorFields(e: unknown): { kind: string; message: string } {
+  if (e instanceof UsageError) return { kind: 'usage', message: e.message };
+  if (isApiError(e) || e instanceof RefusedError) return { kind: e.kind, message: e.message };
+  return { kind: 'internal', message: e instanceof Error ? e.message : String(e) };
+}
+
+/** Print the error the way the mode asks and return the exit code for it. */
+export function reportError(io: CliIO, g: Pick<GlobalOptions, 'json'>, e: unknown): number {
+  const { kind, message } = errorFields(e);
+  if (g.json) io.out(JSON.stringify({ event: 'error', kind, message }) + '\n');
+  else io.err(`pieces-backup: ${message}\n`);
+  if (kind === 'internal') return 1;
+  return exitCodeFor(kind);
+}
+
+export { BackupsApiError };

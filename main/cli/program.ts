@@ -1,0 +1,86 @@
+// The `pieces-backup` command line: parses arguments (commander) and runs one command,
+// returning its exit code. Kept free of process globals so it can be driven from tests.
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import type { CliIO, GlobalOptions } from './context.js';
+import { UsageError, reportError } from './context.js';
+import { EXIT_USAGE } from './exit-codes.js';
+import { listCommand } from './commands/list.js';
+import { createCommand } from './commands/create.js';
+import { deleteCommand } from './commands/delete.js';
+import { doctorCommand } from './commands/doctor.js';
+import { historyCommand } from './commands/history.js';
+import { daemonCommand } from './commands/daemon.js';
+
+const DEFAULT_TIMEOUT_S = 30;
+
+function seconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > 86_400) throw new InvalidArgumentError('give a number of seconds, e.g. --timeout 10');
+  return n;
+}
+
+function url(v: string): string {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new InvalidArgumentError('give a full address, e.g. --url http://127.0.0.1:39300');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new InvalidArgumentError('the address must start with http:// or https://');
+  return v;
+}
+
+export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = new AbortController().signal): Promise<number> {
+  let code = 0;
+  const program = new Command('pieces-backup')
+    .description('Back up your Pieces data through PiecesOS: list, create and delete cloud backups, or run the scheduler headless.')
+    .option('--url <base>', 'PiecesOS address (default: PIECES_OS_URL, else discovered on this machine)', url)
+    .option('--json', 'machine-readable output', false)
+    .option('--timeout <seconds>', 'request timeout, and the longest silence allowed in a stream', seconds, DEFAULT_TIMEOUT_S)
+    .option('--config-dir <dir>', "settings and history folder (default: the tray app's own)")
+    .showHelpAfterError('(run pieces-backup --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  const run = (fn: () => Promise<number>) => async () => {
+    try {
+      code = await fn();
+    } catch (e) {
+      code = reportError(io, globals(), e);
+    }
+  };
+
+  program.command('list').description('list the cloud backups, newest first').action(run(() => listCommand(io, globals())));
+  program
+    .command('create')
+    .description('back up now')
+    .option('--stream', 'show progress while the backup runs', false)
+    .action((o: { stream: boolean }) => run(() => createCommand(io, globals(), { stream: o.stream, signal }))());
+  program
+    .command('delete')
+    .description('delete one backup by its id')
+    .argument('<id>', 'the backup id, as `list` shows it')
+    .action((id: string) => run(() => deleteCommand(io, globals(), id))());
+  program.command('doctor').description('show where PiecesOS is, its version and how it was found').action(run(() => doctorCommand(io, globals())));
+  program.command('history').description('show the recorded backup runs, newest first').action(run(() => historyCommand(io, globals())));
+  program
+    .command('daemon')
+    .description('run scheduled backups without the tray app, until Ctrl-C or SIGTERM')
+    .option('--schedule <cron>', 'use this cron expression instead of the saved schedule, for this run only')
+    .action((o: { schedule?: string }) => run(() => daemonCommand(io, globals(), { ...o, signal }))());
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with code 0; anything else is a usage mistake.
+      if (e.exitCode === 0) return 0;
+      const json = argv.includes('--json');
+      if (json) io.out(JSON.stringify({ event: 'error', kind: 'usage', message: e.message.replace(/^error: /, '') }) + '\n');
+      return EXIT_USAGE;
+    }
+    return reportError(io, { json: argv.includes('--json') }, e instanceof UsageError ? e : e);
+  }
+  return code;
+}
