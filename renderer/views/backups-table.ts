@@ -35,10 +35,10 @@ export function createBackupsTable(onDelete: (b: Backup) => void): BackupsTable 
   const headRow = el('div', { role: 'row', class: 'tr', 'aria-rowindex': 1 },
     ...headers.map((h) => (h ? el('div', { role: 'columnheader', class: 'th' }, h) : el('div', { role: 'columnheader', class: 'th' }, el('span', { class: 'sr-only' }, 'Actions')))));
   const rows = el('div', { class: 'rows' });
-  const sizer = el('div', { class: 'sizer' }, rows);
-  const viewport = el('div', { role: 'rowgroup', class: 'viewport', tabindex: 0, 'aria-label': 'Backups list' }, sizer);
-  const table = el('div', { role: 'table', class: 'table', 'aria-label': 'Backups', 'aria-rowcount': 1 },
-    el('div', { role: 'rowgroup', class: 'thead' }, headRow), viewport);
+  const sizer = el('div', { role: 'rowgroup', class: 'sizer', 'aria-label': 'Backups list' }, rows);
+  // The header sits in the scroll container (sticky) so its columns line up with the rows'.
+  const viewport = el('div', { class: 'viewport', tabindex: 0 }, el('div', { role: 'rowgroup', class: 'thead' }, headRow), sizer);
+  const table = el('div', { role: 'table', class: 'table', 'aria-label': 'Backups', 'aria-rowcount': 1 }, viewport);
   const heading = el('h2', { class: 'count' });
   const empty = el('p', { class: 'empty', hidden: true });
   const root = el('section', { class: 'backups' }, heading, table, empty);
@@ -81,6 +81,7 @@ export function createBackupsTable(onDelete: (b: Backup) => void): BackupsTable 
     frame = 0;
     const height = viewport.clientHeight || ROW_HEIGHT * 12;
     const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    // (scrollTop counts from the sticky header's top; over-scan covers its 28 px.)
     const last = Math.min(items.length, Math.ceil((viewport.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
     const next = new Map<string, RowNode>();
     let ref: ChildNode | null = rows.firstChild;
