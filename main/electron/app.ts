@@ -2,7 +2,7 @@
 // Single instance, tray only, window on demand, notifications, power and login item, and a
 // clean quit that cancels a backup in flight before the process exits.
 import { join } from 'node:path';
-import type { AppCore } from '../core/types.js';
+import type { AppCore, Notice } from '../core/types.js';
 import type { InvokeChannel } from '../ipc/contract.js';
 import type { ElectronDeps } from './deps.js';
 import { hardenWebContents, installSessionSecurity, registerAppScheme } from './security.js';
@@ -38,6 +38,8 @@ export interface RunningApp {
   tray: TrayController;
   /** Resolves once the core has started (or failed to, which is logged, not fatal). */
   started: Promise<void>;
+  /** The last notices shown (newest last, at most 20), for diagnostics and end-to-end tests. */
+  shownNotices: Notice[];
 }
 
 const ACTION_REQUESTS: Partial<Record<TrayAction, [InvokeChannel, unknown]>> = {
@@ -79,7 +81,13 @@ export async function runApp(deps: ElectronDeps, opts: AppOptions): Promise<Runn
   const core = await opts.createCore();
   registerIpc(deps.ipcMain, core);
   relayEvents(core, () => [windows.current()]);
-  const notify = createNotifier(deps, { onClick: () => windows.open(), iconPath: join(iconDir, 'idle@2x.png'), ...(opts.emulator ? { titleSuffix: ' (Emulator)' } : {}) });
+  const shownNotices: Notice[] = [];
+  const showNotice = createNotifier(deps, { onClick: () => windows.open(), iconPath: join(iconDir, 'idle@2x.png'), ...(opts.emulator ? { titleSuffix: ' (Emulator)' } : {}) });
+  const notify = (n: Notice): void => {
+    shownNotices.push(n);
+    if (shownNotices.length > 20) shownNotices.shift();
+    showNotice(n);
+  };
   core.onNotice(notify);
   watchPower(deps.powerMonitor, core);
 
@@ -136,5 +144,5 @@ export async function runApp(deps: ElectronDeps, opts: AppOptions): Promise<Runn
   const started = core.start().catch((e: unknown) => {
     log(`Pieces Backup could not start its backup engine (${e instanceof Error ? e.message : String(e)}).`);
   });
-  return { core, windows, tray, started };
+  return { core, windows, tray, started, shownNotices };
 }

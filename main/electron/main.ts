@@ -49,6 +49,9 @@ void runApp(deps, {
     args: app.isPackaged ? [] : [appRoot],
     autostartDir: join(process.env.XDG_CONFIG_HOME || join(app.getPath('home'), '.config'), 'autostart'),
   },
+}).then((running) => {
+  // End-to-end tests (Playwright's _electron) read the tray and notices through this handle.
+  if (running && process.env.PIECES_BACKUP_E2E === '1') (globalThis as Record<string, unknown>).__piecesBackup = running;
 }).catch((e: unknown) => {
   log(`Pieces Backup could not start (${e instanceof Error ? e.message : String(e)}).`);
   app.exit(1);

@@ -6,7 +6,7 @@ import type { ConnectionInfo, EngineState } from '../engine/types.js';
 import type { Settings } from '../settings/schema.js';
 import type { AppCore } from '../core/types.js';
 import type { ElectronDeps, TrayLike } from './deps.js';
-import { buildTrayMenu, toMenuTemplate, trayTooltip, type TrayAction } from './tray-menu.js';
+import { buildTrayMenu, toMenuTemplate, trayTooltip, type TrayAction, type TrayMenuItem } from './tray-menu.js';
 import { trayIconFile } from './tray-icons.js';
 import { createThrottle, realClock, type Clock } from './throttle.js';
 
@@ -25,6 +25,8 @@ export function isUrgentChange(next: TrayView, prev: TrayView | undefined): bool
 export interface TrayController {
   /** The view the tray shows now (for the login-item toggle). */
   view(): TrayView;
+  /** What was last rendered (for diagnostics and the end-to-end tests). */
+  lastRender(): { icon: string; tooltip: string; menu: TrayMenuItem[] } | null;
   dispose(): void;
 }
 
@@ -46,12 +48,16 @@ export function createTrayController(opts: {
   let shownIcon = iconPath(view);
   const tray: TrayLike = new opts.deps.Tray(shownIcon);
 
+  let last: { icon: string; tooltip: string; menu: TrayMenuItem[] } | null = null;
   const render = (v: TrayView): void => {
     const input = { ...v, now: new Date(clock.now()), emulator: opts.emulator };
     const icon = iconPath(v);
     if (icon !== shownIcon) { tray.setImage(icon); shownIcon = icon; }
-    tray.setToolTip(trayTooltip(input));
-    tray.setContextMenu(opts.deps.Menu.buildFromTemplate(toMenuTemplate(buildTrayMenu(input), (a) => opts.onAction(a, view))));
+    const tooltip = trayTooltip(input);
+    const menu = buildTrayMenu(input);
+    tray.setToolTip(tooltip);
+    tray.setContextMenu(opts.deps.Menu.buildFromTemplate(toMenuTemplate(menu, (a) => opts.onAction(a, view))));
+    last = { icon, tooltip, menu };
   };
   const throttle = createThrottle<TrayView>({ intervalMs: opts.intervalMs ?? 1000, clock, render, isUrgent: isUrgentChange });
   const update = (patch: Partial<TrayView>): void => { view = { ...view, ...patch }; throttle.push(view); };
@@ -68,6 +74,7 @@ export function createTrayController(opts: {
 
   return {
     view: () => view,
+    lastRender: () => last,
     dispose() {
       clearInterval(tick);
       throttle.dispose();
