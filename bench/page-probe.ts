@@ -8,6 +8,10 @@ export interface ProbeData {
   bar: [string | null, number][];
   painted: [string | null, number][];
   snapshotAt: number;
+  /** End of the first frame painted with backup rows after the snapshot arrived. */
+  firstPaintAt: number;
+  /** Long animation frames (Chromium's LoAF entries): [duration, script ms, render ms, style+layout ms]. */
+  longFrames: [number, number, number, number][];
 }
 
 declare global {
@@ -22,7 +26,28 @@ declare global {
  */
 export const PAGE_PROBE = `(() => {
   const now = () => performance.timeOrigin + performance.now();
-  const data = { states: [], bar: [], painted: [], snapshotAt: 0 };
+  const data = { states: [], bar: [], painted: [], snapshotAt: 0, firstPaintAt: 0, longFrames: [] };
+  // A task posted from a frame's animation callback runs after that frame has painted.
+  const afterPaint = (fn) => requestAnimationFrame(() => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = fn;
+    ch.port2.postMessage(0);
+  });
+  const watchFirstPaint = () => afterPaint(() => {
+    if (document.querySelector('.rows .tr')) data.firstPaintAt = now();
+    else watchFirstPaint();
+  });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const end = e.startTime + e.duration;
+        const scripts = (e.scripts || []).reduce((sum, x) => sum + x.duration, 0);
+        const render = e.renderStart ? end - e.renderStart : 0;
+        const layout = e.styleAndLayoutStart ? end - e.styleAndLayoutStart : 0;
+        data.longFrames.push([e.duration, scripts, render, layout]);
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {}
   window.__bench = data;
   let real;
   Object.defineProperty(window, 'piecesBackup', {
@@ -32,7 +57,10 @@ export const PAGE_PROBE = `(() => {
       real = {
         invoke: async (...a) => {
           const r = await bridge.invoke(...a);
-          if (a[0] === 'app:snapshot') data.snapshotAt = now();
+          if (a[0] === 'app:snapshot' && !data.snapshotAt) {
+            data.snapshotAt = now();
+            watchFirstPaint();
+          }
           return r;
         },
         on: (channel, listener) => bridge.on(channel, channel !== 'event:state' ? listener : (p) => {
