@@ -67,7 +67,8 @@ export function createTrayController(opts: {
     opts.core.on('event:settings', (settings) => update({ settings })),
     opts.core.on('event:connection', (connection) => update({ connection })),
   ];
-  tray.on('click', () => opts.onClick());
+  // macOS pops the menu up on click; elsewhere a click on the icon opens the window.
+  if (opts.platform !== 'darwin') tray.on('click', () => opts.onClick());
   throttle.push(view);
   const tick = setInterval(() => throttle.push(view), 60_000);
   tick.unref?.();

@@ -222,6 +222,7 @@ test('start at login follows the setting (Linux autostart entry; login items els
 
   const mac = await setup(t, { platform: 'darwin' });
   assert.equal(mac.app.dockHidden, true, 'tray-only on macOS');
+  assert.equal(StandInTray.instances.at(-1)!.listenerCount('click'), 0, 'on macOS a click opens the menu, not the window');
   mac.events.emit('event:settings', { ...DEFAULT_SETTINGS, startAtLogin: true });
   assert.deepEqual(mac.app.loginItems, [{ openAtLogin: false }, { openAtLogin: true }]);
 });
