@@ -254,3 +254,10 @@ test('a second instance hands over and quits', async () => {
   assert.equal(s.deps.app.quitCalls, 1);
   assert.deepEqual(f.calls, []);
 });
+
+test('the autostart entry quotes its command line per the Desktop Entry spec', async () => {
+  const { autostartEntry } = await import('../../main/electron/login-item.js');
+  const entry = autostartEntry('/home/a b/Pieces Backup.AppImage', ['--x=1', 'say "hi" 100%']);
+  assert.match(entry, /^\[Desktop Entry\]\nType=Application\n/);
+  assert.match(entry, /^Exec="\/home\/a b\/Pieces Backup\.AppImage" --x=1 "say \\"hi\\" 100%%"$/m);
+});
