@@ -12,12 +12,16 @@ export function fmt(v: number | null | undefined): string {
   return v.toPrecision(2);
 }
 
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
 export function formatTable(rows: Row[]): string {
   const head = ['section', 'measure', 'value', 'baseline', 'ratio', 'target', 'ok'];
   const body = rows.map((r) => [
     r.section,
     r.metric,
-    r.value === null ? (r.note ?? 'not measured') : `${fmt(r.value)} ${r.unit}`.trim(),
+    r.value === null ? clip(r.note ?? 'not measured', 110) : `${fmt(r.value)} ${r.unit}`.trim(),
     r.baseline ? `${fmt(r.baseline.value)} (${r.baseline.label})` : '',
     r.ratio === undefined ? '' : `${fmt(r.ratio)}×`,
     r.target ?? '',
