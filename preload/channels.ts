@@ -23,6 +23,7 @@ const events = {
   'event:history': true,
   'event:settings': true,
   'event:connection': true,
+  'event:navigate': true,
 } as const satisfies Record<EventChannel, true>;
 
 export const PRELOAD_INVOKE_CHANNELS: ReadonlySet<string> = new Set(Object.keys(invoke));

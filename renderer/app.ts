@@ -55,14 +55,15 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     save: (patch) => call(bridge, 'settings:update', patch),
   });
 
-  replaceChildren(root,
-    conn.root, conn.banner, progress.root,
-    createTabs([
-      { id: 'backups', label: 'Backups', content: table.root },
-      { id: 'history', label: 'History', content: history.root },
-      { id: 'settings', label: 'Settings', content: settings.root },
-    ]),
-    confirm.root);
+  // The tray opens the window at a view (index.html#settings) or, when it is open, sends event:navigate.
+  const tabs = createTabs([
+    { id: 'backups', label: 'Backups', content: table.root },
+    { id: 'history', label: 'History', content: history.root },
+    { id: 'settings', label: 'Settings', content: settings.root },
+  ], location.hash.slice(1));
+  replaceChildren(root, conn.root, conn.banner, progress.root, tabs.root, confirm.root);
+  bridge.on('event:navigate', ({ view }) => tabs.show(view));
+  window.addEventListener('hashchange', () => tabs.show(location.hash.slice(1)));
 
   const applyState = (s: EngineState) => {
     progress.update(s);

@@ -4,7 +4,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { ConnectionInfo, EngineState } from '../engine/types.js';
 import type { Settings } from '../settings/schema.js';
-import { formatAgo, formatBytes, formatWhen, parseTime, truncate } from './format.js';
+import { formatAgo, formatBytes, formatWhen, parseTime, truncate } from '../shared/format.js';
 
 export type TrayAction =
   | 'backup-now'
@@ -67,7 +67,7 @@ export function statusLines(input: TrayMenuInput): string[] {
   const last = parseTime(state.lastSuccess?.at);
   if (last) {
     const bytes = state.lastSuccess?.bytes;
-    lines.push(`Last backup: ${formatAgo(last, now)}${bytes !== undefined && formatBytes(bytes) ? ` · ${formatBytes(bytes)}` : ''}`);
+    lines.push(`Last backup: ${formatAgo(last, now)}${bytes !== undefined ? ` · ${formatBytes(bytes)}` : ''}`);
   } else if (state.phase !== 'running') {
     lines.push('Last backup: never');
   }

@@ -2,9 +2,10 @@
 // tray opens a fresh one, which asks the core for the whole state at once on load.
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type { ElectronDeps, WindowLike } from './deps.js';
+import type { WindowView } from '../ipc/contract.js';
 import { APP_ORIGIN } from './security.js';
 
-export type WindowSection = 'backups' | 'settings';
+export type WindowSection = WindowView;
 
 export function windowOptions(opts: { preloadPath: string; title: string; iconPath?: string }): BrowserWindowConstructorOptions {
   return {
@@ -55,6 +56,8 @@ export function createWindowManager(deps: Pick<ElectronDeps, 'BrowserWindow'>, o
         if (existing.isMinimized()) existing.restore();
         existing.show();
         existing.focus();
+        // Already loaded: ask the page to switch views rather than reloading it.
+        if (section) existing.webContents.send('event:navigate', { view: section });
         return existing;
       }
       const w = new deps.BrowserWindow(windowOptions(opts));

@@ -71,9 +71,14 @@ export interface EventPayloads {
   'event:history': HistoryEntry[];
   'event:settings': Settings;
   'event:connection': ConnectionInfo;
+  /** Show one view of the window (the tray's "Open Backups…" / "Settings…" on an open window). */
+  'event:navigate': { view: WindowView };
 }
 export type EventChannel = keyof EventPayloads;
-export const EVENT_CHANNELS: EventChannel[] = ['event:state', 'event:backups', 'event:history', 'event:settings', 'event:connection'];
+export const EVENT_CHANNELS: EventChannel[] = ['event:state', 'event:backups', 'event:history', 'event:settings', 'event:connection', 'event:navigate'];
+
+/** The window's views; also its URL fragment (index.html#settings). */
+export type WindowView = 'backups' | 'history' | 'settings';
 
 /** The API the preload exposes as `window.piecesBackup` (and the preview bridge imitates). */
 export interface PiecesBackupBridge {

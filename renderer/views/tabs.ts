@@ -2,7 +2,13 @@
 // Follows the WAI-ARIA tabs pattern: arrow keys move between tabs, only the active one is tabbable.
 import { el } from '../dom.js';
 
-export function createTabs(panels: { id: string; label: string; content: HTMLElement }[]): HTMLElement {
+export interface Tabs {
+  root: HTMLElement;
+  /** Show the panel with this id (unknown ids are ignored: the id may come from a URL). */
+  show(id: string): void;
+}
+
+export function createTabs(panels: { id: string; label: string; content: HTMLElement }[], initial?: string): Tabs {
   const tabs: HTMLButtonElement[] = [];
   const sections: HTMLElement[] = [];
   const list = el('div', { role: 'tablist', class: 'tabs', 'aria-label': 'Views' });
@@ -32,6 +38,11 @@ export function createTabs(panels: { id: string; label: string; content: HTMLEle
       }
     });
   });
+  const show = (id: string) => {
+    const i = panels.findIndex((p) => p.id === id);
+    if (i >= 0) select(i, false);
+  };
   select(0, false);
-  return el('div', { class: 'tabbed' }, list, ...sections);
+  if (initial) show(initial);
+  return { root: el('div', { class: 'tabbed' }, list, ...sections), show };
 }

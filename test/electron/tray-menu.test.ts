@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTrayMenu, trayTooltip, toMenuTemplate, statusLines, type TrayMenuItem, type TrayAction } from '../../main/electron/tray-menu.js';
-import { formatAgo, formatBytes, formatWhen } from '../../main/electron/format.js';
+import { formatAgo, formatBytes, formatWhen } from '../../main/shared/format.js';
 import type { ConnectionInfo, EngineState } from '../../main/engine/types.js';
 
 // Local-time dates so the expectations hold in any time zone.
@@ -102,5 +102,5 @@ test('formatting helpers', () => {
   assert.equal(formatWhen(new Date(2026, 11, 25, 8, 5), now), 'Dec 25 08:05');
   assert.equal(formatBytes(820_000), '820 KB');
   assert.equal(formatBytes(1_234_000_000), '1.2 GB');
-  assert.equal(formatBytes(Number.NaN), '');
+  assert.equal(formatBytes(Number.NaN), '—');
 });

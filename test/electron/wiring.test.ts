@@ -115,6 +115,10 @@ test('windows open on demand with the security flags, closing destroys, the tray
   const title = new StandInEvent();
   StandInBrowserWindow.instances[1]!.emit('page-title-updated', title, 'x');
   assert.equal(title.defaultPrevented, true);
+  // On a window that is already open, "Open Backups…" switches its view instead of opening another.
+  (StandInTray.instances[0]!.menus.at(-1)!.find((i) => i.id === 'open-backups')!.click as () => void)();
+  assert.equal(StandInBrowserWindow.instances.length, 2);
+  assert.deepEqual(StandInBrowserWindow.instances[1]!.webContents.sent.filter(([c]) => c === 'event:navigate'), [['event:navigate', { view: 'backups' }]]);
 });
 
 test('web contents are hardened and the session is locked down', async (t) => {

@@ -7,7 +7,8 @@ import { optionalInt } from '../../renderer/views/settings-form.js';
 test('sizes read as people expect and bad numbers do not crash', () => {
   assert.equal(formatBytes(0), '0 B');
   assert.equal(formatBytes(1536), '1.5 KB');
-  assert.equal(formatBytes(2 * 1024 * 1024), '2 MB');
+  assert.equal(formatBytes(12_345_678), '12.3 MB');
+  assert.equal(formatBytes(2_000_000), '2 MB');
   assert.equal(formatBytes(-1), '—');
   assert.equal(formatBytes(Number.NaN), '—');
   assert.equal(formatBytes(undefined), '—');

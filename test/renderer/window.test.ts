@@ -228,6 +228,17 @@ test('settings: the schedule is validated live, invalid input is refused, valid 
   assert.equal(await page.getByRole('spinbutton', { name: 'Keep the newest (backups)' }).inputValue(), '1');
 });
 
+test('the window opens at the view its URL names, and switches on hashchange', { skip: skipReason ?? false }, async (t) => {
+  const { page, preview } = await setup(t, { seed: 1 });
+  await page.goto(`${preview.url}#settings`);
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.getByRole('tab', { name: 'Settings' }).getAttribute('aria-selected'), 'true');
+  assert.equal(await page.getByRole('tabpanel', { name: 'Settings' }).isVisible(), true);
+  await page.evaluate(() => { location.hash = 'history'; });
+  await page.getByRole('tab', { name: 'History', selected: true }).waitFor();
+  assert.equal(await page.getByRole('tabpanel', { name: 'Settings' }).isVisible(), false);
+});
+
 test('offline: the window says PiecesOS is not reachable and what to do', { skip: skipReason ?? false }, async (t) => {
   const { page, preview } = await setup(t, { offline: true });
   const alert = page.getByRole('alert').filter({ hasText: 'PiecesOS is not reachable at' });
