@@ -1,7 +1,7 @@
 // Child process of the stream-memory benchmark: reads a generated stream of `--mb` megabytes
 // (made lazily, chunk by chunk, never held whole) and prints its peak memory as one JSON line.
 // Run fresh per size so one size's heap cannot hide the other's.
-//   node --expose-gc --import tsx bench/sections/stream-memory-child.ts <framing> <mb> <reader|naive>
+//   node --expose-gc --import tsx bench/sections/stream-memory-child.ts <framing> <mb> <reader|naive|minimal|generate>
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { ProgressStreamReader } from '../../main/api/stream-reader.js';
 import { FRAMINGS, lazyChunks, type Framing } from './stream-data.js';
@@ -9,7 +9,7 @@ import { FRAMINGS, lazyChunks, type Framing } from './stream-data.js';
 const [framingArg, mbArg, modeArg] = process.argv.slice(2);
 const framing = (FRAMINGS as readonly string[]).includes(framingArg ?? '') ? (framingArg as Framing) : 'ndjson';
 const totalBytes = Math.round(Number(mbArg ?? '20') * 1e6);
-const mode = modeArg === 'naive' || modeArg === 'generate' ? modeArg : 'reader';
+const mode = modeArg === 'naive' || modeArg === 'generate' || modeArg === 'minimal' ? modeArg : 'reader';
 
 let peakRss = 0;
 let peakHeap = 0;
@@ -38,6 +38,26 @@ if (mode === 'reader') {
     }
   }
   reader.end();
+} else if (mode === 'minimal') {
+  // Baseline: the least a JS reader can do (NDJSON only: split on newlines, JSON.parse each line),
+  // to tell V8's garbage from anything the real reader keeps.
+  const decoder = new TextDecoder();
+  let tail = '';
+  for (const chunk of lazyChunks('ndjson', totalBytes)) {
+    const text = tail + decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', start)) {
+      JSON.parse(text.slice(start, i));
+      values++;
+      start = i + 1;
+    }
+    tail = text.slice(start);
+    bytes += chunk.length;
+    if (++n % 32 === 0) {
+      sample();
+      await yieldToLoop();
+    }
+  }
 } else if (mode === 'generate') {
   // Baseline: the generator alone, so its own garbage is not blamed on the reader.
   for (const chunk of lazyChunks(framing, totalBytes)) {
