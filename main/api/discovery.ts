@@ -39,7 +39,7 @@ async function get(url: string, timeoutMs: number, signal?: AbortSignal): Promis
 
 /** Is PiecesOS at `baseUrl`? Health must answer 200 with a body starting `ok`. Never throws. */
 export async function probe(baseUrl: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<{ ok: boolean; version: string | null }> {
-  const timeoutMs = opts.timeoutMs ?? 300;
+  const timeoutMs = opts.timeoutMs ?? 1000;
   const base = baseUrl.replace(/\/+$/, '');
   const health = await get(`${base}/.well-known/health`, timeoutMs, opts.signal);
   if (!health || health.status !== 200 || !health.text.trimStart().startsWith('ok')) return { ok: false, version: null };
@@ -86,7 +86,7 @@ export async function resolveBaseUrl(opts: ResolveOptions): Promise<{ url: strin
     return { url, source: 'env', version: null };
   }
   const host = opts.host ?? '127.0.0.1';
-  const timeoutMs = opts.timeoutMs ?? 300;
+  const timeoutMs = opts.timeoutMs ?? 1000;
   for (const group of [opts.ports ?? DEFAULT_PORTS, opts.fallbackPorts ?? LEGACY_PORTS]) {
     if (group.length === 0) continue;
     const found = await firstAnswering(host, group, timeoutMs);

@@ -43,9 +43,9 @@ test('probe needs 200 and a body starting with ok, then reads the version', asyn
   const wrongBody = await healthServer(200, 'hello');
   const wrongStatus = await healthServer(503, 'ok');
   try {
-    assert.deepEqual(await probe(good.url), { ok: true, version: '12.3.4' });
-    assert.deepEqual(await probe(wrongBody.url), { ok: false, version: null });
-    assert.deepEqual(await probe(wrongStatus.url), { ok: false, version: null });
+    assert.deepEqual(await probe(good.url, { timeoutMs: 5000 }), { ok: true, version: '12.3.4' });
+    assert.deepEqual(await probe(wrongBody.url, { timeoutMs: 5000 }), { ok: false, version: null });
+    assert.deepEqual(await probe(wrongStatus.url, { timeoutMs: 5000 }), { ok: false, version: null });
     assert.deepEqual(await probe(`http://127.0.0.1:${await freePort()}`), { ok: false, version: null });
   } finally {
     await Promise.all([good.close(), wrongBody.close(), wrongStatus.close()]);
@@ -59,7 +59,7 @@ test('discovery scans the port range and picks the first port that is PiecesOS',
   const later = await healthServer(200, 'ok:def', '9.9.9');
   const nothing = await freePort();
   try {
-    const r = await resolveBaseUrl({ env: {}, ports: [nothing, imposter.port, broken.port, real.port, later.port], fallbackPorts: [], timeoutMs: 500 });
+    const r = await resolveBaseUrl({ env: {}, ports: [nothing, imposter.port, broken.port, real.port, later.port], fallbackPorts: [], timeoutMs: 5000 });
     assert.deepEqual(r, { url: real.url, source: 'discovered', version: '10.1.0' });
   } finally {
     await Promise.all([imposter.close(), broken.close(), real.close(), later.close()]);
@@ -69,7 +69,7 @@ test('discovery scans the port range and picks the first port that is PiecesOS',
 test('discovery falls back to the legacy ports when the range is empty', async () => {
   const legacy = await healthServer(200, 'ok');
   try {
-    const r = await resolveBaseUrl({ env: {}, ports: [await freePort()], fallbackPorts: [await freePort(), legacy.port], timeoutMs: 500 });
+    const r = await resolveBaseUrl({ env: {}, ports: [await freePort()], fallbackPorts: [await freePort(), legacy.port], timeoutMs: 5000 });
     assert.equal(r.url, legacy.url);
     assert.equal(r.source, 'discovered');
   } finally {
