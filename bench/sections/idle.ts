@@ -14,7 +14,7 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 const MiB = 1024 * 1024;
 const GRACE_MS = 12_000;
 
-interface ProcSample { ticks: number; rss: number; switches: number }
+interface ProcSample { ticks: number; rss: number; switches: number; mainSwitches: number }
 
 async function sampleProc(pid: number): Promise<ProcSample> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
@@ -24,11 +24,14 @@ async function sampleProc(pid: number): Promise<ProcSample> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const rss = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
   let switches = 0;
+  let mainSwitches = 0;
   for (const task of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
     const s = await readFile(`/proc/${pid}/task/${task}/status`, 'utf8').catch(() => '');
-    switches += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(s)?.[1] ?? 0) + Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(s)?.[1] ?? 0);
+    const n = Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(s)?.[1] ?? 0) + Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(s)?.[1] ?? 0);
+    switches += n;
+    if (task === String(pid)) mainSwitches = n;
   }
-  return { ticks, rss, switches };
+  return { ticks, rss, switches, mainSwitches };
 }
 
 interface Watched {
@@ -104,10 +107,18 @@ export const idleSection: Section = {
       const b0 = await sampleProc(baseline.child.pid!);
       let peakD = d0.rss;
       let peakB = b0.rss;
+      // When in the window the daemon's threads woke, and how much RSS it had (every 2 s).
+      const busy: string[] = [];
+      let prev = d0;
       while (Date.now() - from < windowMs) {
         await new Promise((r) => setTimeout(r, Math.min(2000, windowMs - (Date.now() - from))));
-        peakD = Math.max(peakD, (await sampleProc(daemon.child.pid!)).rss);
+        const d = await sampleProc(daemon.child.pid!);
+        peakD = Math.max(peakD, d.rss);
         peakB = Math.max(peakB, (await sampleProc(baseline.child.pid!)).rss);
+        if (d.switches > prev.switches) {
+          busy.push(`+${Math.round((Date.now() - from) / 1000)} s: ${d.switches - prev.switches} (main ${d.mainSwitches - prev.mainSwitches}), ${d.ticks - prev.ticks} ticks, RSS ${(d.rss / MiB).toFixed(0)} MiB`);
+        }
+        prev = d;
       }
       const d1 = await sampleProc(daemon.child.pid!);
       const b1 = await sampleProc(baseline.child.pid!);
@@ -127,7 +138,7 @@ export const idleSection: Section = {
         {
           section: S, metric: 'context switches (all threads)', value: d1.switches - d0.switches, unit: '',
           baseline: { label: 'idle node', value: b1.switches - b0.switches },
-          note: `every wakeup of any thread, timers or not; the window starts ${GRACE_MS / 1000} s after the daemon's start line; informational`,
+          note: `every wakeup of any thread, timers or not; the window starts ${GRACE_MS / 1000} s after the daemon's start line; main thread ${d1.mainSwitches - d0.mainSwitches}; ${busy.length === 0 ? 'no thread woke' : `woke at ${busy.join('; ')}`}`,
         },
         {
           section: S, metric: 'CPU time over the window', value: cpu(d0, d1), unit: '%',
