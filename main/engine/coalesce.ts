@@ -44,6 +44,9 @@ export function createCoalescer<T>(deliver: (v: T) => void, opts: { clock: Clock
       const since = opts.clock.now() - last;
       // `since < 0`: the wall clock went back; treat as "long ago" rather than waiting for it.
       if (since >= interval || since < 0) {
+        // A timer left from an earlier value would fire moments after this one: drop it.
+        if (timer) opts.clock.clearTimeout(timer);
+        timer = null;
         pending = null;
         emit(v);
         return;

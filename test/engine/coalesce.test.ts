@@ -30,3 +30,20 @@ test('terminal values arrive at once and replace a pending one', async () => {
   assert.deepEqual(got, ['p1', 'done']);
   assert.equal(clock.pendingTimers, 0, 'no timer left behind');
 });
+
+test('a timer that fires late never lets two updates through closer than the interval', async () => {
+  // The event loop was busy: a value's timer is overdue when the next value arrives and is sent
+  // at once. The overdue timer must not then send the value after it a moment later.
+  const clock = new ManualClock();
+  const got: Array<{ v: number; at: number }> = [];
+  const c = createCoalescer<number>((v) => got.push({ v, at: clock.now() }), { clock, intervalMs: 34 });
+  c.push(1);
+  await clock.advance(5);
+  c.push(2); // pending, timer due in 29 ms
+  clock.jump(35); // time passes, the timer has not run yet
+  c.push(3); // 40 ms since the last update: sent at once
+  c.push(4); // pending again
+  await clock.advance(100);
+  assert.deepEqual(got.map((g) => g.v), [1, 3, 4]);
+  for (let i = 1; i < got.length; i++) assert.ok(got[i]!.at - got[i - 1]!.at >= 34, `gap ${got[i]!.at - got[i - 1]!.at} ms`);
+});
