@@ -6,6 +6,8 @@ import { BackupsApiError } from './errors.js';
 /** Reads a body as text, stopping (and discarding the rest) after `maxBytes`. */
 export async function readText(res: Response, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
   if (res.body === null) return '';
+  // Unbounded: let undici gather the body in one go (faster than chunk-by-chunk for big lists).
+  if (maxBytes === Number.POSITIVE_INFINITY) return res.text();
   const reader = res.body.getReader();
   const decoder = new TextDecoder('utf-8');
   const parts: string[] = [];

@@ -95,9 +95,16 @@ export function createdMillis(b: Backup): number {
 
 /** Newest first, ties broken by id so the order is stable. */
 export function sortNewestFirst(list: Backup[]): Backup[] {
-  // Parse each date once: Date.parse inside the comparator dominated sorting 10,000 backups.
-  const millis = new Map<Backup, number>();
-  for (const b of list) millis.set(b, createdMillis(b));
-  const at = (b: Backup) => millis.get(b) ?? Number.NEGATIVE_INFINITY;
-  return list.sort((a, b) => at(b) - at(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  // Parse each date once (Date.parse inside the comparator dominated sorting 10,000 backups),
+  // and skip the sort when the server already sent the list newest first, as PiecesOS does.
+  const millis = list.map(createdMillis);
+  // > 0 when list[i] goes before list[j]: newer first, then the greater id first.
+  const before = (i: number, j: number) => (millis[i]! - millis[j]!) || (list[i]!.id > list[j]!.id ? 1 : list[i]!.id < list[j]!.id ? -1 : 0);
+  let sorted = true;
+  for (let i = 1; i < list.length && sorted; i++) sorted = before(i - 1, i) >= 0;
+  if (sorted) return list;
+  const order = list.map((_, i) => i).sort((i, j) => -before(i, j));
+  const copy = order.map((i) => list[i]!);
+  for (let i = 0; i < copy.length; i++) list[i] = copy[i]!;
+  return list;
 }

@@ -34,3 +34,23 @@ test('sortNewestFirst orders by created time, unparsable dates last', () => {
   const sorted = sortNewestFirst([mk('a', '2024-01-01T00:00:00Z'), mk('bad', 'not a date'), mk('c', '2025-01-01T00:00:00Z')]);
   assert.deepEqual(sorted.map((b) => b.id), ['c', 'a', 'bad']);
 });
+
+test('sortNewestFirst equals a plain comparator sort for any list (ties by id, bad dates last), sorted or not', async () => {
+  const fc = (await import('fast-check')).default;
+  const mk = (id: string, created: string) => fromWireBackup(wireBackup.parse({ ...sample, id, created: { value: created } }));
+  const created = fc.oneof(
+    fc.integer({ min: 0, max: 5 }).map((h) => new Date(Date.UTC(2025, 0, 1, h)).toISOString()),
+    fc.constant('not a date'),
+  );
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.string({ maxLength: 3 }), created), { maxLength: 40 }), fc.boolean(), (rows, presort) => {
+      const key = (b: { created: string }) => { const t = Date.parse(b.created); return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t; };
+      const naive = (l: ReturnType<typeof mk>[]) => [...l].sort((a, b) => (key(b) - key(a)) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      let list = rows.map(([id, c]) => mk(id, c));
+      if (presort) list = naive(list);
+      const expected = naive(list).map((b) => `${b.id}|${b.created}`);
+      assert.deepEqual(sortNewestFirst(list).map((b) => `${b.id}|${b.created}`), expected);
+    }),
+    { numRuns: 300 },
+  );
+});
