@@ -10,7 +10,11 @@ const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: true
 
 await Promise.all([
   // CLI and headless daemon: dependencies stay in node_modules.
-  build({ ...node, entryPoints: ['main/cli/main.ts'], outfile: 'dist/cli.js', format: 'esm', packages: 'external' }),
+  // Split so each command's chunk (and the packages it imports) loads only when that command runs.
+  build({
+    ...node, entryPoints: { cli: 'main/cli/main.ts' }, outdir: 'dist', entryNames: '[name]', chunkNames: 'cli-chunks/[name]-[hash]',
+    splitting: true, format: 'esm', packages: 'external',
+  }),
   // Electron main process: ESM (Electron >= 28 loads it); electron itself is provided at run time.
   build({ ...node, entryPoints: ['main/electron/main.ts'], outfile: 'dist/electron/main.js', format: 'esm', packages: 'external' }),
   // Sandboxed preloads must be one CommonJS file that requires nothing but 'electron'.

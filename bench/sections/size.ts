@@ -1,7 +1,7 @@
 // 6. Size: bytes of the built bundles (dist/, built first when missing) and of what the renderer
 // bundle pulls from node_modules (an esbuild metafile of the same renderer build).
 import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -17,7 +17,7 @@ const FILES: [string, string][] = [
   ['renderer bundle (app.js)', 'dist/renderer/app.js'],
   ['renderer styles.css', 'dist/renderer/styles.css'],
   ['renderer index.html', 'dist/renderer/index.html'],
-  ['CLI + daemon bundle', 'dist/cli.js'],
+  ['CLI + daemon entry', 'dist/cli.js'],
 ];
 
 async function size(file: string): Promise<number | null> {
@@ -34,6 +34,19 @@ export const sizeSection: Section = {
       await run(process.execPath, ['scripts/build.mjs'], { cwd: ctx.root, timeout: 120_000 });
     }
     const rows: Row[] = [];
+    // The CLI is split into an entry and per-command chunks: count them all.
+    const chunkDir = path.join(ctx.root, 'dist/cli-chunks');
+    const chunks = await readdir(chunkDir).then((names) => names.filter((n) => n.endsWith('.js')), () => [] as string[]);
+    if (chunks.length > 0) {
+      let total = 0;
+      let gz = 0;
+      for (const n of chunks) {
+        const buf = await readFile(path.join(chunkDir, n));
+        total += buf.length;
+        gz += gzipSync(buf).length;
+      }
+      rows.push({ section: S, metric: 'CLI command chunks (loaded on demand)', value: total / 1024, unit: 'KiB', note: `dist/cli-chunks/ (${chunks.length} files), ${(gz / 1024).toFixed(1)} KiB gzipped` });
+    }
     for (const [label, rel] of FILES) {
       const file = path.join(ctx.root, rel);
       const bytes = await size(file);

@@ -4,12 +4,8 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { CliIO, GlobalOptions } from './context.js';
 import { UsageError, reportError } from './context.js';
 import { EXIT_USAGE } from './exit-codes.js';
-import { listCommand } from './commands/list.js';
-import { createCommand } from './commands/create.js';
-import { deleteCommand } from './commands/delete.js';
-import { doctorCommand } from './commands/doctor.js';
-import { historyCommand } from './commands/history.js';
-import { daemonCommand } from './commands/daemon.js';
+// Commands load on demand (separate chunks in the build), so `list` does not pay for the
+// scheduler and settings libraries, nor the daemon for the progress bar.
 
 const DEFAULT_TIMEOUT_S = 30;
 
@@ -51,24 +47,30 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = ne
     }
   };
 
-  program.command('list').description('list the cloud backups, newest first').action(run(() => listCommand(io, globals())));
+  program.command('list').description('list the cloud backups, newest first').action(run(async () => (await import('./commands/list.js')).listCommand(io, globals())));
   program
     .command('create')
     .description('back up now')
     .option('--stream', 'show progress while the backup runs', false)
-    .action((o: { stream: boolean }) => run(() => createCommand(io, globals(), { stream: o.stream, signal }))());
+    .action((o: { stream: boolean }) => run(async () => (await import('./commands/create.js')).createCommand(io, globals(), { stream: o.stream, signal }))());
   program
     .command('delete')
     .description('delete one backup by its id')
     .argument('<id>', 'the backup id, as `list` shows it')
-    .action((id: string) => run(() => deleteCommand(io, globals(), id))());
-  program.command('doctor').description('show where PiecesOS is, its version and how it was found').action(run(() => doctorCommand(io, globals())));
-  program.command('history').description('show the recorded backup runs, newest first').action(run(() => historyCommand(io, globals())));
+    .action((id: string) => run(async () => (await import('./commands/delete.js')).deleteCommand(io, globals(), id))());
+  program
+    .command('doctor')
+    .description('show where PiecesOS is, its version and how it was found')
+    .action(run(async () => (await import('./commands/doctor.js')).doctorCommand(io, globals())));
+  program
+    .command('history')
+    .description('show the recorded backup runs, newest first')
+    .action(run(async () => (await import('./commands/history.js')).historyCommand(io, globals())));
   program
     .command('daemon')
     .description('run scheduled backups without the tray app, until Ctrl-C or SIGTERM')
     .option('--schedule <cron>', 'use this cron expression instead of the saved schedule, for this run only')
-    .action((o: { schedule?: string }) => run(() => daemonCommand(io, globals(), { ...o, signal }))());
+    .action((o: { schedule?: string }) => run(async () => (await import('./commands/daemon.js')).daemonCommand(io, globals(), { ...o, signal }))());
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,7 +1,6 @@
 // How `create --stream` shows progress: a bar on a terminal, a line per change otherwise,
 // JSON lines with --json. Every value is shown as it arrives; only the human line mode skips
 // repeats, so logs stay short.
-import cliProgress from 'cli-progress';
 import type { BackupProgress } from '../api/wire.js';
 import type { CliIO } from './context.js';
 
@@ -11,7 +10,7 @@ export interface ProgressView {
   finish(): void;
 }
 
-export function progressView(io: CliIO, json: boolean): ProgressView {
+export async function progressView(io: CliIO, json: boolean): Promise<ProgressView> {
   if (json) {
     return {
       update: (p) => io.out(JSON.stringify({ event: 'progress', status: p.status, percentage: p.percentage }) + '\n'),
@@ -19,6 +18,8 @@ export function progressView(io: CliIO, json: boolean): ProgressView {
     };
   }
   if (io.tty) {
+    // Loaded only when a terminal will show it.
+    const cliProgress = (await import('cli-progress')).default;
     const bar = new cliProgress.SingleBar(
       { format: 'Backing up [{bar}] {percentage}% {status}', stream: io.tty, hideCursor: true, clearOnComplete: true },
       cliProgress.Presets.shades_classic,

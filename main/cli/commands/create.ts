@@ -25,7 +25,7 @@ export async function createCommand(io: CliIO, g: GlobalOptions, opts: { stream:
 
 async function createUnderLock(io: CliIO, g: GlobalOptions, opts: { stream: boolean; signal?: AbortSignal }): Promise<number> {
   const startedAt = new Date().toISOString();
-  const view = opts.stream ? progressView(io, g.json) : null;
+  const view = opts.stream ? await progressView(io, g.json) : null;
   let backup: Backup;
   try {
     const { client } = await connect(io, g);
