@@ -4,6 +4,7 @@ import type { Notice } from './types.js';
 import type { RunFinished } from '../engine/engine.js';
 import type { Settings } from '../settings/schema.js';
 import type { Clock } from '../engine/clock.js';
+import { formatBytes } from '../shared/format.js';
 
 /** Least time between two notices of one kind, and the most notices in any hour. */
 const MIN_GAP_MS: Record<Notice['kind'], number> = { failure: 15 * 60_000, 'not-signed-in': 60 * 60_000, success: 60_000, 'catch-up': 60_000 };
@@ -51,7 +52,7 @@ export function createNoticePolicy(opts: { settings: () => Settings; clock: Cloc
         }
       } else if (e.result === 'completed') {
         if (e.trigger === 'catch-up' && prefs.afterCatchUp) n = { kind: 'catch-up', title: 'Missed backup made', body: 'A scheduled backup was missed while your computer was off or asleep; it has been made now.' };
-        else if (prefs.onSuccess) n = { kind: 'success', title: 'Backup complete', body: e.bytes !== undefined ? `Your Pieces data is backed up (${Math.max(1, Math.round(e.bytes / 1024))} KB).` : 'Your Pieces data is backed up.' };
+        else if (prefs.onSuccess) n = { kind: 'success', title: 'Backup complete', body: e.bytes !== undefined ? `Your Pieces data is backed up (${formatBytes(e.bytes)}).` : 'Your Pieces data is backed up.' };
       }
       return n && allow(n.kind) ? n : null;
     },
