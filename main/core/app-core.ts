@@ -155,6 +155,8 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
   const core: FullAppCore = {
     engine,
     async start() {
+      // A settings file that could not be read is never lost silently: say so once, at start.
+      if (settings.recovered) notices.emit('notice', { kind: 'settings-reset', title: 'Settings were reset', body: settings.recovered.reason });
       await engine.start();
     },
     async stop() {

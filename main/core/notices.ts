@@ -7,7 +7,7 @@ import type { Clock } from '../engine/clock.js';
 import { formatBytes } from '../shared/format.js';
 
 /** Least time between two notices of one kind, and the most notices in any hour. */
-const MIN_GAP_MS: Record<Notice['kind'], number> = { failure: 15 * 60_000, 'not-signed-in': 60 * 60_000, success: 60_000, 'catch-up': 60_000 };
+const MIN_GAP_MS: Record<Notice['kind'], number> = { failure: 15 * 60_000, 'not-signed-in': 60 * 60_000, success: 60_000, 'catch-up': 60_000, 'settings-reset': 0 };
 const MAX_PER_HOUR = 6;
 
 function advice(kind: string): string {

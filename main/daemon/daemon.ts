@@ -43,7 +43,6 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     emit('error', `The daemon could not start: ${(e as Error).message}`, { kind: 'internal' });
     return 1;
   }
-  if (core.settingsRecovered) emit('warning', core.settingsRecovered.reason);
 
   let lastPhase: EngineState['phase'] | null = null;
   let lastPct = -10;

@@ -1,7 +1,7 @@
 // AppCore over loopback against the emulator: every IPC channel answered, payloads validated, never throwing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
@@ -76,4 +76,31 @@ test('notices honour preferences and are rate-limited', () => {
   assert.equal(policy.fromRun(ok)?.kind, 'success');
   const ns = { entry: { ...fail.entry, error: { kind: 'not-signed-in' as const, message: 'x' } }, retryAt: null, attempt: 0 };
   assert.match(policy.fromRun(ns)?.body ?? '', /sign in/i);
+});
+
+test('a corrupt settings file: the core starts on defaults, keeps the file, and says so in a notice', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'pb-core-reset-'));
+  const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), log: () => {} });
+  const cfg = join(dir, 'cfg');
+  await mkdir(cfg, { recursive: true });
+  await writeFile(join(cfg, 'config.json'), '{"schedule": {"kind": "daily", "time": "12:0');
+  const core = await createAppCore({ configDir: cfg, url: emu.url });
+  const notices: Array<{ kind: string; body: string }> = [];
+  core.onNotice((n) => notices.push(n));
+  try {
+    await core.start();
+    assert.equal(notices.length, 1);
+    assert.equal(notices[0]!.kind, 'settings-reset');
+    const kept = (await readdir(cfg)).filter((f) => f.startsWith('config.json.broken-'));
+    assert.equal(kept.length, 1, 'the broken file is kept beside the new one');
+    assert.match(notices[0]!.body, new RegExp(kept[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.equal(await readFile(join(cfg, kept[0]!), 'utf8'), '{"schedule": {"kind": "daily", "time": "12:0');
+    const snap = await core.handle('app:snapshot', undefined);
+    assert.ok(snap.ok);
+    assert.deepEqual((snap.value as { settings: { schedule: unknown } }).settings.schedule, DEFAULT_SETTINGS.schedule);
+  } finally {
+    await core.stop();
+    await emu.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
