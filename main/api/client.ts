@@ -1,10 +1,12 @@
-// The Backups API over HTTP (global fetch). Every failure leaves as a BackupsApiError with a
-// kind; every response is validated before the app sees it.
+// The Backups API over HTTP (node:http, see http-transport.ts). Every failure leaves as a
+// BackupsApiError with a kind; every response is validated before the app sees it.
+import type { IncomingMessage } from 'node:http';
 import type { BackupsApi, CallOptions, StreamOptions } from './backups-api.js';
 import { BackupsApiError } from './errors.js';
 import { toApiError, describeError, type MapContext } from './error-mapping.js';
 import { RequestControl } from './request-control.js';
-import { readText, serverMessage, parseJson, validate } from './response-body.js';
+import { HttpTransport } from './http-transport.js';
+import { readText, serverMessage, parseJson, validate, prematureClose } from './response-body.js';
 import { ProgressStreamReader } from './stream-reader.js';
 import { wireBackup, wireBackups, wireStreamedProgress, fromWireBackup, toWireBackup, sortNewestFirst } from './wire.js';
 import type { Backup, BackupProgress } from './wire.js';
@@ -25,11 +27,18 @@ export class HttpBackupsClient implements BackupsApi {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly stallTimeoutMs: number;
+  private readonly transport: HttpTransport;
 
   constructor(opts: ClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.stallTimeoutMs = opts.stallTimeoutMs ?? 60_000;
+    this.transport = new HttpTransport(this.baseUrl);
+  }
+
+  /** Drops the pooled idle sockets (they never hold the process open, but a long-lived owner may want them gone). */
+  close(): void {
+    this.transport.close();
   }
 
   async list(opts: CallOptions = {}): Promise<Backup[]> {
@@ -89,7 +98,7 @@ export class HttpBackupsClient implements BackupsApi {
     return newest;
   }
 
-  private async followStream(res: Response, control: RequestControl, onProgress: StreamOptions['onProgress']): Promise<{ backup: Backup | null }> {
+  private async followStream(res: IncomingMessage, control: RequestControl, onProgress: StreamOptions['onProgress']): Promise<{ backup: Backup | null }> {
     let result: { backup: Backup | null } | null = null;
     let last: BackupProgress | null = null;
     const handle = (raw: unknown): void => {
@@ -111,23 +120,47 @@ export class HttpBackupsClient implements BackupsApi {
       else if (p.status === 'FAILED') throw new BackupsApiError('backup-failed', failureSentence(raw, p));
       else if (p.status === 'CANCELED') throw new BackupsApiError('canceled', 'PiecesOS canceled the backup before it finished.');
     };
-    const reader = new ProgressStreamReader(handle, { contentType: res.headers.get('content-type') });
-    const body = res.body;
-    if (body !== null) {
-      const chunks = body.getReader();
-      try {
-        while (result === null) {
-          const { done, value } = await chunks.read();
-          if (done) break;
-          control.arm(this.stallTimeoutMs, 'stalled');
-          reader.push(value);
+    const reader = new ProgressStreamReader(handle, { contentType: res.headers['content-type'] ?? null });
+    // Chunks go to the reader as they come (constant memory); each one restarts the stall timer.
+    await new Promise<void>((resolve, reject) => {
+      if (res.errored) return reject(res.errored);
+      if (res.destroyed) return reject(prematureClose());
+      let settled = false;
+      const finish = (err: unknown): void => {
+        if (settled) return;
+        settled = true;
+        res.off('data', onData);
+        if (err === null) resolve();
+        else reject(err);
+      };
+      const onData = (chunk: Buffer): void => {
+        if (settled) return;
+        control.arm(this.stallTimeoutMs, 'stalled');
+        try {
+          reader.push(chunk);
+        } catch (e) {
+          finish(e);
+          res.destroy();
+          return;
         }
-        if (result === null) reader.end();
-      } finally {
-        if (result !== null) await chunks.cancel().catch(() => {});
-        chunks.releaseLock();
-      }
-    }
+        if (result !== null) {
+          finish(null);
+          // Anything after the terminal value is not wanted.
+          res.destroy();
+        }
+      };
+      res.on('data', onData);
+      res.once('end', () => {
+        try {
+          if (result === null) reader.end();
+          finish(null);
+        } catch (e) {
+          finish(e);
+        }
+      });
+      res.once('error', (e) => finish(e));
+      res.once('close', () => finish(res.readableEnded ? null : prematureClose()));
+    });
     if (result !== null) return result;
     const seen = last as BackupProgress | null;
     const where = seen?.percentage != null ? ` (last progress: ${Math.round(seen.percentage)}%)` : '';
@@ -139,14 +172,15 @@ export class HttpBackupsClient implements BackupsApi {
   }
 
   /** Sends a request and returns the response if it is 2xx; otherwise throws the mapped status error. */
-  private async send(method: string, path: string, body: string | undefined, control: RequestControl, ctx: MapContext, accept = 'application/json'): Promise<Response> {
+  private async send(method: string, path: string, body: string | undefined, control: RequestControl, ctx: MapContext, accept = 'application/json'): Promise<IncomingMessage> {
     const headers: Record<string, string> = { accept };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(this.baseUrl + path, { method, headers, body, signal: control.signal });
-    if (res.ok) return res;
+    const res = await this.transport.request({ method, path, headers, body, signal: control.signal });
+    const status = res.statusCode ?? 0;
+    if (status >= 200 && status < 300) return res;
     ctx.phase = 'body';
     const message = serverMessage(await readText(res, ERROR_BODY_LIMIT));
-    throw statusError(res.status, message);
+    throw statusError(status, message);
   }
 
   private async requestJson(method: string, path: string, body: string | undefined, opts: CallOptions, what: string): Promise<unknown> {

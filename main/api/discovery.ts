@@ -2,6 +2,7 @@
 // ports current (39300–39333) and older (1000, 5323) releases use on 127.0.0.1.
 import { BackupsApiError } from './errors.js';
 import { readText } from './response-body.js';
+import { HttpTransport } from './http-transport.js';
 
 export type UrlSource = 'setting' | 'env' | 'discovered';
 
@@ -21,14 +22,14 @@ export function normalizeBaseUrl(raw: string): string | null {
   return u.toString().replace(/\/+$/, '');
 }
 
-async function get(url: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; text: string } | null> {
+async function get(base: string, path: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; text: string } | null> {
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), timeoutMs);
   const onAbort = () => ctl.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const res = await fetch(url, { signal: ctl.signal });
-    return { status: res.status, text: await readText(res, 4096) };
+    const res = await new HttpTransport(base, { shared: true }).request({ method: 'GET', path, signal: ctl.signal });
+    return { status: res.statusCode ?? 0, text: await readText(res, 4096) };
   } catch {
     return null;
   } finally {
@@ -41,9 +42,9 @@ async function get(url: string, timeoutMs: number, signal?: AbortSignal): Promis
 export async function probe(baseUrl: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<{ ok: boolean; version: string | null }> {
   const timeoutMs = opts.timeoutMs ?? 1000;
   const base = baseUrl.replace(/\/+$/, '');
-  const health = await get(`${base}/.well-known/health`, timeoutMs, opts.signal);
+  const health = await get(base, '/.well-known/health', timeoutMs, opts.signal);
   if (!health || health.status !== 200 || !health.text.trimStart().startsWith('ok')) return { ok: false, version: null };
-  const v = await get(`${base}/.well-known/version`, timeoutMs, opts.signal);
+  const v = await get(base, '/.well-known/version', timeoutMs, opts.signal);
   let version: string | null = null;
   if (v && v.status === 200) {
     const t = v.text.trim().replace(/^"(.*)"$/, '$1').trim();

@@ -1,4 +1,4 @@
-// Turns what fetch, sockets and servers throw at us into BackupsApiErrors with one clear
+// Turns what node:http, sockets and servers throw at us into BackupsApiErrors with one clear
 // sentence each. Kept apart from the client so discovery and the CLI can reuse it.
 import { BackupsApiError, type ApiErrorKind } from './errors.js';
 import type { RequestControl } from './request-control.js';

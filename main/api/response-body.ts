@@ -1,33 +1,49 @@
 // Reading and judging response bodies: bounded text reads, the server's own error message,
 // JSON parsing and schema validation that end in one clear 'bad-response' sentence.
+import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import { BackupsApiError } from './errors.js';
 
-/** Reads a body as text, stopping (and discarding the rest) after `maxBytes`. */
-export async function readText(res: Response, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
-  if (res.body === null) return '';
-  // Unbounded: let undici gather the body in one go (faster than chunk-by-chunk for big lists).
-  if (maxBytes === Number.POSITIVE_INFINITY) return res.text();
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder('utf-8');
-  const parts: string[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      parts.push(decoder.decode(value, { stream: true }));
+/** A response that closed before its end: the same code Node gives a socket reset mid-body. */
+export function prematureClose(): Error {
+  return Object.assign(new Error('The connection closed before the response ended.'), { code: 'ECONNRESET' });
+}
+
+/**
+ * Reads a body as text, stopping (and dropping the connection) after `maxBytes`. Chunks are
+ * gathered as Buffers and decoded once: one concat, one toString, however big the list.
+ */
+export function readText(res: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (res.errored) return reject(res.errored);
+    if (res.readableEnded) return resolve('');
+    if (res.destroyed) return reject(prematureClose());
+    const parts: Buffer[] = [];
+    let total = 0;
+    let settled = false;
+    const finish = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
+      res.off('data', onData);
+      if (err !== null) return reject(err);
+      // A single chunk needs no copy; otherwise one concat with the length already known.
+      const whole = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, total);
+      resolve(whole.toString('utf8', 0, Math.min(total, maxBytes)));
+    };
+    const onData = (chunk: Buffer): void => {
+      parts.push(chunk);
+      total += chunk.length;
       if (total >= maxBytes) {
-        await reader.cancel().catch(() => {});
-        break;
+        finish(null);
+        // The rest is not wanted: drop it rather than pull it over the wire.
+        res.destroy();
       }
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  parts.push(decoder.decode());
-  return parts.join('');
+    };
+    res.on('data', onData);
+    res.once('end', () => finish(null));
+    res.once('error', (e) => finish(e));
+    res.once('close', () => finish(res.readableEnded ? null : prematureClose()));
+  });
 }
 
 /** The server's own words from an error body: JSON `{message}` / `{error}` or plain text, trimmed and bounded. */

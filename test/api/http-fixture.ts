@@ -8,13 +8,14 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function startServer(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<Fixture> {
+export async function startServer(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void, opts: { keepAliveTimeoutMs?: number } = {}): Promise<Fixture> {
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));
     req.on('end', () => handler(req, res, Buffer.concat(parts).toString('utf8')));
   });
+  if (opts.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = opts.keepAliveTimeoutMs;
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
