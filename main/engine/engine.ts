@@ -71,9 +71,12 @@ interface Running {
   done: Promise<HistoryEntry>;
 }
 
+/** Worth retrying: transport trouble, a server error, or PiecesOS busy (409: a backup it is
+ * still finishing, e.g. after a stalled stream; 429: too many requests). */
 export function isTransient(e: unknown): boolean {
   if (!isApiError(e)) return false;
-  return TRANSPORT_KINDS.has(e.kind) || (e.kind === 'http' && (e.status ?? 0) >= 500);
+  const status = e.status ?? 0;
+  return TRANSPORT_KINDS.has(e.kind) || (e.kind === 'http' && (status >= 500 || status === 409 || status === 429));
 }
 
 function toRunError(e: unknown): RunError {
