@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '../../main/api/client.js';
 import { probe } from '../../main/api/discovery.js';
-import { BackupsApiError } from '../../main/api/errors.js';
 import type { BackupProgress } from '../../main/api/wire.js';
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
+import { rejectsKind } from '../helpers/api-errors.js';
 
 let dir = '';
 let emu: RunningEmulator;
@@ -37,18 +37,6 @@ beforeEach(idle);
 
 const client = (opts: { stallTimeoutMs?: number } = {}) => createClient({ baseUrl: emu.url, timeoutMs: 5000, stallTimeoutMs: opts.stallTimeoutMs ?? 5000 });
 
-async function rejectsKind(p: Promise<unknown>, kind: string, re?: RegExp): Promise<BackupsApiError> {
-  let caught: unknown;
-  try {
-    await p;
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof BackupsApiError, `expected a BackupsApiError, got ${String(caught)}`);
-  assert.equal(caught.kind, kind, caught.message);
-  if (re) assert.match(caught.message, re);
-  return caught;
-}
 
 test('the emulator passes the discovery probe', async () => {
   const r = await probe(emu.url, { timeoutMs: 2000 });

@@ -5,6 +5,7 @@ import { HttpBackupsClient, createClient, describeError } from '../../main/api/c
 import { BackupsApiError } from '../../main/api/errors.js';
 import { fromWireBackup, wireBackup, type BackupProgress } from '../../main/api/wire.js';
 import { startServer, freePort, wireSample, wireBackupWith } from './http-fixture.js';
+import { rejectsKind } from '../helpers/api-errors.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -18,18 +19,6 @@ async function withServer(handler: Handler, fn: (c: HttpBackupsClient) => Promis
   }
 }
 
-async function rejectsKind(p: Promise<unknown>, kind: string, re?: RegExp): Promise<BackupsApiError> {
-  let caught: unknown;
-  try {
-    await p;
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof BackupsApiError, `expected a BackupsApiError, got ${String(caught)}`);
-  assert.equal(caught.kind, kind, caught.message);
-  if (re) assert.match(caught.message, re);
-  return caught;
-}
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });

@@ -1,22 +1,14 @@
 // The daemon against the real emulator over loopback.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { startEmulator } from '../../emulator/server.js';
 import { runDaemon } from '../../main/daemon/daemon.js';
 import { openHistory } from '../../main/engine/history.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
-async function withDirs(fn: (dir: string) => Promise<void>) {
-  const dir = await mkdtemp(join(tmpdir(), 'pb-daemon-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDirs = (fn: (dir: string) => Promise<void>) => withTempDir('daemon', fn);
 
 function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;

@@ -1,20 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, readFile, appendFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { openHistory, HISTORY_FILE } from '../../main/engine/history.js';
 import type { HistoryEntry } from '../../main/engine/types.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await mkdtemp(join(tmpdir(), 'pb-history-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir('history', fn);
 
 const entry = (i: number, extra: Partial<HistoryEntry> = {}): HistoryEntry => ({
   trigger: 'manual', result: 'completed', startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),

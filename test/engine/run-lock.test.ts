@@ -1,20 +1,14 @@
 // The cross-process backup lock: one holder at a time, stale locks of dead processes taken over.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
-import { tmpdir, hostname } from 'node:os';
+import { writeFile, readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync, spawn } from 'node:child_process';
 import { tryAcquireRunLock, LOCK_FILE } from '../../main/engine/run-lock.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await mkdtemp(join(tmpdir(), 'pb-lock-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir('lock', fn);
 
 test('a second acquire is refused with the holder named; release frees it', () =>
   withDir(async (dir) => {

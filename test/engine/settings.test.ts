@@ -1,21 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, readFile, writeFile, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openSettings } from '../../main/settings/store.js';
 import { defaultConfigDir, APP_NAME } from '../../main/settings/paths.js';
 import { DEFAULT_SETTINGS } from '../../main/settings/schema.js';
 import { SETTINGS_VERSION } from '../../main/settings/migrations.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await mkdtemp(join(tmpdir(), 'pb-settings-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir('settings', fn);
 
 test('the default config folder is Electron userData for "Pieces Backup"', () => {
   assert.equal(defaultConfigDir({ XDG_CONFIG_HOME: '/x' }, 'linux', '/home/u'), join('/x', APP_NAME));
