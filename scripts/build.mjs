@@ -15,6 +15,8 @@ await Promise.all([
     ...node, entryPoints: { cli: 'main/cli/main.ts' }, outdir: 'dist', entryNames: '[name]', chunkNames: 'cli-chunks/[name]-[hash]',
     splitting: true, format: 'esm', packages: 'external',
   }),
+  // What `npm start` reuses of the app's own discovery and settings-folder rules.
+  build({ ...node, entryPoints: ['main/launcher/support.ts'], outfile: 'dist/launcher.js', format: 'esm', packages: 'external' }),
   // Electron main process: ESM (Electron >= 28 loads it); electron itself is provided at run time.
   build({ ...node, entryPoints: ['main/electron/main.ts'], outfile: 'dist/electron/main.js', format: 'esm', packages: 'external' }),
   // Sandboxed preloads must be one CommonJS file that requires nothing but 'electron'.

@@ -7,45 +7,12 @@
 // (the emulator's data folder; default <config folder>/emulator).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const env = process.env;
 const say = (line) => process.stdout.write(`${line}\n`);
-
-function discoveryPorts() {
-  const raw = env.PIECES_BACKUP_DISCOVERY_PORTS;
-  if (raw === undefined) return [...Array.from({ length: 34 }, (_, i) => 39300 + i), 1000, 5323];
-  return raw.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0 && n < 65536);
-}
-
-/** A port is PiecesOS when /.well-known/health answers 200 with a body starting "ok". */
-async function isPiecesOs(baseUrl) {
-  try {
-    const res = await fetch(new URL('/.well-known/health', baseUrl), { signal: AbortSignal.timeout(800) });
-    return res.ok && (await res.text()).trim().startsWith('ok');
-  } catch {
-    return false;
-  }
-}
-
-async function findPiecesOs() {
-  if (env.PIECES_OS_URL) return env.PIECES_OS_URL; // chosen by the person: used as is
-  const ports = discoveryPorts();
-  const found = await Promise.all(ports.map((p) => isPiecesOs(`http://127.0.0.1:${p}`)));
-  const i = found.indexOf(true);
-  return i === -1 ? null : `http://127.0.0.1:${ports[i]}`;
-}
-
-/** Same folder as main/settings/paths.ts (the tray app, the daemon and the CLI share it). */
-function configDir() {
-  const name = 'Pieces Backup';
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', name);
-  if (process.platform === 'win32') return join(env.APPDATA || join(homedir(), 'AppData', 'Roaming'), name);
-  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), name);
-}
 
 /** The Electron binary when its runtime is installed (node_modules/electron/path.txt names it). */
 function electronBinary() {
@@ -85,10 +52,12 @@ function stopChild(child, ms = 5000) {
 
 async function main() {
   // The app and the daemon run from dist/: build it if this checkout has not been built yet.
-  if (!existsSync(join(root, 'dist', 'electron', 'main.js')) || !existsSync(join(root, 'dist', 'cli.js'))) {
+  if (!['electron/main.js', 'cli.js', 'launcher.js'].every((f) => existsSync(join(root, 'dist', f)))) {
     const b = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
     if (b.status !== 0) { console.error('The build failed; fix the errors above and run npm start again.'); return 1; }
   }
+  // Discovery and the settings folder come from the app's own modules, so they never disagree.
+  const { findPiecesOs, defaultConfigDir } = await import(new URL('../dist/launcher.js', import.meta.url).href);
 
   const electron = electronBinary();
   const reason = !electron
@@ -97,11 +66,11 @@ async function main() {
   if (reason) say(reason);
 
   let stopping = false;
-  let url = await findPiecesOs();
+  let url = await findPiecesOs(env, env.PIECES_BACKUP_DISCOVERY_PORTS);
   let emulator = null;
   if (url) say(`Using PiecesOS at ${url}`);
   else {
-    const dataDir = env.PIECES_BACKUP_EMULATOR_DIR || join(configDir(), 'emulator');
+    const dataDir = env.PIECES_BACKUP_EMULATOR_DIR || join(defaultConfigDir(), 'emulator');
     try {
       emulator = await startEmulator(dataDir);
     } catch (e) {
