@@ -4,6 +4,10 @@ import { createAppCore } from '../core/app-core.js';
 import { describeSchedule, validateSchedule } from '../engine/schedule.js';
 import type { EngineState } from '../engine/types.js';
 import type { ScheduleSpec } from '../settings/schema.js';
+import { formatBytes, formatLocalDateTime } from '../shared/format.js';
+
+/** Local time for people reading the log; JSON lines keep ISO 8601 for machines. */
+const local = (iso: string) => formatLocalDateTime(iso);
 
 export interface DaemonOptions {
   configDir: string;
@@ -18,7 +22,8 @@ export interface DaemonOptions {
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
   const emit = (event: string, text: string, data: Record<string, unknown> = {}) => {
-    out(opts.json ? JSON.stringify({ time: new Date().toISOString(), event, ...data, message: text }) : `${new Date().toISOString()} ${text}`);
+    const now = new Date().toISOString();
+    out(opts.json ? JSON.stringify({ time: now, event, ...data, message: text }) : `${formatLocalDateTime(now, { seconds: true })} ${text}`);
   };
 
   let override: ScheduleSpec | undefined;
@@ -55,17 +60,17 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
         emit('progress', `Backing up (${s.running.trigger}): ${Math.round(pct)}%`, { trigger: s.running.trigger, percentage: pct });
       }
     } else if (s.phase !== lastPhase) {
-      emit('state', `State: ${s.phase}${s.nextRun ? `; next backup ${s.nextRun}` : ''}`, { phase: s.phase, nextRun: s.nextRun });
+      emit('state', `State: ${s.phase}${s.nextRun ? `; next backup ${local(s.nextRun)}` : ''}`, { phase: s.phase, nextRun: s.nextRun });
       lastPct = -10;
     }
     lastPhase = s.phase;
   });
   core.engine.on('run-finished', ({ entry, retryAt }) => {
     const what = `${entry.trigger} backup ${entry.result}`;
-    const detail = entry.error ? `: ${entry.error.message}` : entry.backupId ? ` (${entry.backupId}, ${entry.bytes ?? 0} bytes)` : '';
-    emit('run', `${what}${detail}${retryAt ? `; retrying at ${retryAt}` : ''}`, { entry, retryAt });
+    const detail = entry.error ? `: ${entry.error.message}` : entry.backupId ? ` (${entry.backupId}, ${formatBytes(entry.bytes)})` : '';
+    emit('run', `${what}${detail}${retryAt ? `; retrying at ${local(retryAt)}` : ''}`, { entry, retryAt });
   });
-  core.engine.on('catch-up', ({ missed }) => emit('catch-up', `Catching up the backup missed at ${missed}`, { missed }));
+  core.engine.on('catch-up', ({ missed }) => emit('catch-up', `Catching up the backup missed at ${local(missed)}`, { missed }));
   core.engine.on('retention', ({ deleted, failed }) =>
     emit('retention', `Retention deleted ${deleted.length} backup(s)${failed.length ? `, ${failed.length} could not be deleted` : ''}`, { deleted: deleted.map((b) => b.id), failed }),
   );

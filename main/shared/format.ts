@@ -61,9 +61,9 @@ export function formatBytes(bytes: number | null | undefined): string {
   return `${text} ${units[i]}`;
 }
 
-/** Local "YYYY-MM-DD HH:MM", or the raw text when it is not a date. */
-export function formatLocalDateTime(iso: string): string {
+/** Local "YYYY-MM-DD HH:MM" (":SS" with `seconds`), or the raw text when it is not a date. */
+export function formatLocalDateTime(iso: string, opts: { seconds?: boolean } = {}): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock(d)}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock(d)}${opts.seconds ? `:${pad(d.getSeconds())}` : ''}`;
 }
