@@ -20,6 +20,8 @@ export interface GlobalOptions {
   json: boolean;
   /** Seconds: request timeout, and the longest silence allowed in a stream. */
   timeout: number;
+  /** Whether --timeout was given (a non-streamed create waits longer by default). */
+  timeoutGiven?: boolean;
   configDir?: string;
 }
 

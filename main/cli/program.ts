@@ -38,7 +38,7 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = ne
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
 
-  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  const globals = (): GlobalOptions => ({ ...program.opts<GlobalOptions>(), timeoutGiven: program.getOptionValueSource('timeout') === 'cli' });
   const run = (fn: () => Promise<number>) => async () => {
     try {
       code = await fn();

@@ -232,3 +232,17 @@ test('create refuses while another process holds the backup lock of the same con
   const ok = await cli(['--json', 'create']);
   assert.equal(ok.code, 0, 'released: the next create runs');
 });
+
+test('--timeout bounds a non-streamed create too (exit 3, timeout)', async () => {
+  const d = await mkdtemp(join(tmpdir(), 'pb-cli-slow-'));
+  // About 2.4 MB of sample data at 400 KB/s: several seconds of work.
+  const slow = await startEmulator({ port: 0, dataDir: d, bytesPerSecond: 400_000, log: () => {} });
+  try {
+    const r = await runCliProcess(['--url', slow.url, '--config-dir', configDir, '--json', '--timeout', '1', 'create']);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.equal(JSON.parse(r.stdout).kind, 'timeout');
+  } finally {
+    await slow.close();
+    await rm(d, { recursive: true, force: true });
+  }
+});

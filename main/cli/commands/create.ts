@@ -23,7 +23,12 @@ export async function createCommand(io: CliIO, g: GlobalOptions, opts: { stream:
   }
 }
 
-async function createUnderLock(io: CliIO, g: GlobalOptions, opts: { stream: boolean; signal?: AbortSignal }): Promise<number> {
+/** A non-streamed create answers only when the whole backup is done: unless --timeout says
+ * otherwise, give it as long as a large database may take, not the 30 s of a quick request. */
+const CREATE_WAIT_S = 30 * 60;
+
+async function createUnderLock(io: CliIO, given: GlobalOptions, opts: { stream: boolean; signal?: AbortSignal }): Promise<number> {
+  const g = !opts.stream && !given.timeoutGiven ? { ...given, timeout: CREATE_WAIT_S } : given;
   const startedAt = new Date().toISOString();
   const view = opts.stream ? await progressView(io, g.json) : null;
   let backup: Backup;
