@@ -82,9 +82,10 @@ async function main() {
     emulator.child.once('exit', (code, signal) => { if (!stopping) say(`The emulator stopped (${signal ?? `code ${code}`}).`); });
   }
 
+  // The address goes in PIECES_OS_URL (not --url), so a PiecesOS URL saved in Settings still wins.
   const childEnv = { ...env, PIECES_OS_URL: url, ...(emulator ? { PIECES_BACKUP_SOURCE: 'emulator', PIECES_BACKUP_EMULATOR_URL: url } : {}) };
   const app = reason
-    ? spawn(process.execPath, [join(root, 'bin', 'pieces-backup.js'), '--url', url, 'daemon'], { cwd: root, stdio: 'inherit', env: childEnv })
+    ? spawn(process.execPath, [join(root, 'bin', 'pieces-backup.js'), 'daemon'], { cwd: root, stdio: 'inherit', env: childEnv })
     : spawn(electron, [root], { cwd: root, stdio: 'inherit', env: childEnv });
 
   const forward = (signal) => {
