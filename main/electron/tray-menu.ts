@@ -69,7 +69,7 @@ export function statusLines(input: TrayMenuInput): string[] {
     const bytes = state.lastSuccess?.bytes;
     lines.push(`Last backup: ${formatAgo(last, now)}${bytes !== undefined ? ` · ${formatBytes(bytes)}` : ''}`);
   } else if (state.phase !== 'running') {
-    lines.push('Last backup: never');
+    lines.push('Last backup: none made by this app yet');
   }
 
   if (state.lastError && state.phase !== 'running') lines.push(`Last attempt failed: ${truncate(state.lastError.message, 60)}`);
@@ -128,7 +128,7 @@ export function trayTooltip(input: TrayMenuInput): string {
   else if (state.pausedUntil) line = 'Automatic backups paused';
   else {
     const last = parseTime(state.lastSuccess?.at);
-    line = last ? `Last backup ${formatAgo(last, now)}` : 'No backup yet';
+    line = last ? `Last backup ${formatAgo(last, now)}` : 'No backup made by this app yet';
     const next = parseTime(state.nextRun);
     if (next) line += ` · next ${formatWhen(next, now)}`;
   }

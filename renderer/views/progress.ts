@@ -68,7 +68,7 @@ export function createProgressView(onBackUp: () => Promise<IpcError | null>, onR
     const parts: string[] = [];
     if (finished?.ok && s.lastSuccess) parts.push(`Backed up ${formatBytes(s.lastSuccess.bytes)} ${relativeTime(s.lastSuccess.at)}`);
     else if (s.lastSuccess) parts.push(`Last backup ${relativeTime(s.lastSuccess.at)}`);
-    else parts.push('No backup yet');
+    else parts.push('No backup made by this app yet');
     if (s.retry) parts.push(`retry ${s.retry.attempt} ${relativeTime(s.retry.at)}`);
     else if (s.pausedUntil === 'resume') parts.push('automatic backups paused');
     else if (s.pausedUntil) parts.push(`paused until ${formatRunTime(s.pausedUntil)}`);

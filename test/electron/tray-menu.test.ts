@@ -60,7 +60,7 @@ test('paused, error with retry, never backed up, emulator, offline', () => {
 
   const failed: EngineState = { ...idle, phase: 'error', lastSuccess: null, lastError: { kind: 'http', message: 'Server said:\n  500   boom' }, retry: { at: at(17, 5), attempt: 2 } };
   assert.deepEqual(statusLines({ state: failed, settings, connection: conn, now }), [
-    'Last backup: never', 'Last attempt failed: Server said: 500 boom', 'Retry 2: today 17:05', 'Next: today 18:00',
+    'Last backup: none made by this app yet', 'Last attempt failed: Server said: 500 boom', 'Retry 2: today 17:05', 'Next: today 18:00',
   ]);
   assert.match(trayTooltip({ state: failed, settings, connection: conn, now }), /Last attempt failed: Server said: 500 boom/);
 
@@ -76,7 +76,7 @@ test('paused, error with retry, never backed up, emulator, offline', () => {
 test('corrupt times never break the menu', () => {
   const bad: EngineState = { ...idle, lastSuccess: { at: 'garbage' }, nextRun: 'nope', pausedUntil: 'not-a-date', retry: { at: 'x', attempt: 1 } };
   const lines = statusLines({ state: bad, settings, connection: null, now });
-  assert.deepEqual(lines, ['Last backup: never', 'Automatic backups paused']);
+  assert.deepEqual(lines, ['Last backup: none made by this app yet', 'Automatic backups paused']);
 });
 
 test('toMenuTemplate binds actions to clicks and keeps the rest', () => {
