@@ -3,7 +3,7 @@
 // with the same schema, defaults and migrations. A broken file never stops the app: it is moved
 // aside as `config.json.broken-<timestamp>` and the app starts on defaults, saying so.
 import Conf from 'conf';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS, settingsPatch, settingsSchema, type Settings, type SettingsPatch } from './schema.js';
 import { migrate, SETTINGS_VERSION } from './migrations.js';
@@ -121,16 +121,31 @@ export function openSettings(opts: { configDir: string; storeClass?: StoreClass;
   let last: Settings = initial;
   const listeners = new Set<(next: Settings, prev: Settings) => void>();
 
-  const get = (): Settings => {
-    // Re-read each time: another process (daemon, CLI, the app) may have changed the file.
-    let raw: unknown;
+  // Another process (daemon, CLI, the app) may change the file, so reads check it; but the engine
+  // asks on every progress value, so the file is parsed and validated again only when its
+  // identity, size or modification time changed (one stat otherwise).
+  let seen = '';
+  const signature = (): string => {
     try {
-      raw = store.store;
+      const st = statSync(path);
+      return `${st.ino}:${st.size}:${st.mtimeMs}`;
     } catch {
-      return structuredClone(last);
+      return 'missing';
     }
-    const n = normalize(raw);
-    if (n.ok) last = n.settings;
+  };
+  const get = (): Settings => {
+    const sig = signature();
+    if (sig !== seen || sig === 'missing') {
+      let raw: unknown;
+      try {
+        raw = store.store;
+      } catch {
+        return structuredClone(last);
+      }
+      const n = normalize(raw);
+      if (n.ok) last = n.settings;
+      seen = sig;
+    }
     return structuredClone(last);
   };
 
