@@ -6,6 +6,7 @@ import { link, readFile, unlink, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { withFileLock } from './file-lock.js';
 
 export interface RunLock {
   release(): Promise<void>;
@@ -27,6 +28,11 @@ function alive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Unreadable means corrupt (never half-written); another host's pid means nothing here. */
+function isStale(owner: LockOwner | null, host: string): boolean {
+  return owner === null || (owner.host === host && !alive(owner.pid));
 }
 
 async function readOwner(path: string): Promise<LockOwner | null> {
@@ -59,10 +65,13 @@ export async function tryAcquireRunLock(configDir: string): Promise<{ lock: RunL
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         const owner = await readOwner(path);
-        // Unreadable means corrupt (never half-written); another host's pid means nothing here.
-        const stale = owner === null || (owner.host === me.host && !alive(owner.pid));
-        if (!stale) return { heldBy: owner };
-        await unlink(path).catch(() => {});
+        if (!isStale(owner, me.host)) return { heldBy: owner! };
+        // Two processes may both see the same dead owner: take over one at a time, and only if
+        // the lock is still that stale one, so nobody removes a lock just taken by the other.
+        await withFileLock(`${path}.takeover`, async () => {
+          const now = await readOwner(path);
+          if (isStale(now, me.host) && now?.token === owner?.token) await unlink(path).catch(() => {});
+        });
       }
     }
   } finally {
