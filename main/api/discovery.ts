@@ -3,24 +3,14 @@
 import { BackupsApiError } from './errors.js';
 import { readText } from './response-body.js';
 import { HttpTransport } from './http-transport.js';
+import { normalizeBaseUrl } from './base-url.js';
 
 export type UrlSource = 'setting' | 'env' | 'discovered';
 
 export const DEFAULT_PORTS: readonly number[] = Array.from({ length: 34 }, (_, i) => 39300 + i);
 export const LEGACY_PORTS: readonly number[] = [1000, 5323];
 
-/** Validates and normalises a base URL (no trailing slash); null when it is not http(s). */
-export function normalizeBaseUrl(raw: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(raw.trim());
-  } catch {
-    return null;
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-  if (u.search !== '' || u.hash !== '') return null;
-  return u.toString().replace(/\/+$/, '');
-}
+export { normalizeBaseUrl } from './base-url.js';
 
 async function get(base: string, path: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; text: string } | null> {
   const ctl = new AbortController();

@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { CliIO, GlobalOptions } from './context.js';
 import { UsageError, reportError } from './context.js';
 import { EXIT_USAGE } from './exit-codes.js';
+import { BASE_URL_HINT, normalizeBaseUrl } from '../api/base-url.js';
 // Commands load on demand (separate chunks in the build), so `list` does not pay for the
 // scheduler and settings libraries, nor the daemon for the progress bar.
 
@@ -16,14 +17,9 @@ function seconds(v: string): number {
 }
 
 function url(v: string): string {
-  let u: URL;
-  try {
-    u = new URL(v);
-  } catch {
-    throw new InvalidArgumentError('give a full address, e.g. --url http://127.0.0.1:39300');
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new InvalidArgumentError('the address must start with http:// or https://');
-  return v;
+  const normal = normalizeBaseUrl(v);
+  if (normal === null) throw new InvalidArgumentError(`give ${BASE_URL_HINT}`);
+  return normal;
 }
 
 export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = new AbortController().signal): Promise<number> {

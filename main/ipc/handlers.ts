@@ -9,6 +9,7 @@ import type { BackupsApi } from '../api/backups-api.js';
 import { isApiError } from '../api/errors.js';
 import { describeSchedule, nextRuns, validateSchedule } from '../engine/schedule.js';
 import type { ScheduleSpec } from '../settings/schema.js';
+import { SettingsValidationError } from '../settings/store.js';
 
 export interface HandlerContext {
   engine: BackupEngine;
@@ -56,7 +57,9 @@ export const INVOKE_HANDLERS: Record<InvokeChannel, Handler> = {
     try {
       return ctx.settings.update(patch);
     } catch (e) {
-      throw new HandlerError('invalid-request', (e as Error).message);
+      // Only a rejected value is the request's fault; a locked or unwritable file is ours.
+      if (e instanceof SettingsValidationError) throw new HandlerError('invalid-request', e.message);
+      throw new HandlerError('internal', `Settings could not be saved (${(e as Error).message}); try again.`);
     }
   },
   'schedule:preview': async (ctx, spec: ScheduleSpec) => schedulePreview(spec, new Date(ctx.now())),

@@ -1,6 +1,7 @@
 // The settings every front end shares (tray app, daemon, CLI): their schema and defaults.
 // Validation lives here so the store, the IPC layer and the CLI agree on what is valid.
 import { z } from 'zod';
+import { BASE_URL_HINT, normalizeBaseUrl } from '../api/base-url.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM, 24-hour');
 
@@ -43,7 +44,7 @@ export const notificationPrefs = z.object({
 
 export const settingsSchema = z.object({
   /** null: discover PiecesOS automatically. */
-  piecesOsUrl: z.string().url().nullable(),
+  piecesOsUrl: z.string().refine((v) => normalizeBaseUrl(v) !== null, `the PiecesOS URL must be ${BASE_URL_HINT}`).nullable(),
   schedule: scheduleSpec,
   /** When the schedule was last changed (ISO 8601); catch-up's reference when there is no successful run yet. */
   scheduleSetAt: z.string().datetime({ offset: true }).nullable(),

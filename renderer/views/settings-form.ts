@@ -6,6 +6,7 @@ import type { Backup } from '../../main/api/wire.js';
 import type { IpcError, RetentionPolicyInput, SchedulePreview, ScheduleSpec, Settings, SettingsPatchInput } from './settings-types.js';
 import { el, replaceChildren, setText, show } from '../dom.js';
 import { formatBytes, formatDate, formatRunTime } from '../format.js';
+import { normalizeBaseUrl } from '../../main/api/base-url.js';
 
 export interface SettingsActions {
   previewSchedule(spec: ScheduleSpec): Promise<{ ok: true; value: SchedulePreview } | { ok: false; error: IpcError }>;
@@ -167,13 +168,8 @@ export function createSettingsForm(actions: SettingsActions): SettingsForm {
 
   function readUrl(): string | null | { error: string } {
     if (autoDiscover.input.checked) return null;
-    const raw = url.value.trim();
-    try {
-      const u = new URL(raw);
-      if (u.protocol === 'http:' || u.protocol === 'https:') return raw;
-    } catch {
-      /* fall through to the message */
-    }
+    const normal = normalizeBaseUrl(url.value);
+    if (normal !== null) return normal;
     return { error: 'Enter PiecesOS’s address, like http://127.0.0.1:39300, or tick “Find PiecesOS automatically”.' };
   }
 

@@ -177,6 +177,8 @@ test('usage mistakes exit 2', async () => {
   assert.equal((await runCliProcess(['frobnicate'])).code, 2);
   assert.equal((await runCliProcess(['--timeout', 'soon', 'list'])).code, 2);
   assert.equal((await runCliProcess(['--url', 'not a url', 'list'])).code, 2);
+  assert.equal((await runCliProcess(['--url', 'http://127.0.0.1:39300/?x=1', 'list'])).code, 2);
+  assert.equal((await runCliProcess(['--url', 'ftp://127.0.0.1:39300', 'list'])).code, 2);
   assert.equal((await runCliProcess(['delete'])).code, 2);
   const j = await runCliProcess(['--json', 'frobnicate']);
   assert.equal(j.code, 2);

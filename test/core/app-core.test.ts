@@ -104,3 +104,23 @@ test('a corrupt settings file: the core starts on defaults, keeps the file, and 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('settings:update refuses a PiecesOS URL that is not a plain http(s) address, and saves a good one normalised', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'pb-core-url-'));
+  const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), log: () => {} });
+  const core = await createAppCore({ configDir: join(dir, 'cfg'), url: emu.url });
+  try {
+    for (const bad of ['javascript:alert(1)', 'ftp://127.0.0.1:39300', 'http://127.0.0.1:39300/?x=1', 'http://127.0.0.1:39300/#a', 'not a url']) {
+      const r = await core.handle('settings:update', { piecesOsUrl: bad });
+      assert.equal(r.ok, false, bad);
+      if (!r.ok) assert.equal(r.error.kind, 'invalid-request');
+    }
+    const good = await core.handle('settings:update', { piecesOsUrl: 'http://127.0.0.1:39301' });
+    assert.ok(good.ok);
+    assert.equal((good.value as { piecesOsUrl: string }).piecesOsUrl, 'http://127.0.0.1:39301');
+  } finally {
+    await core.stop();
+    await emu.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
