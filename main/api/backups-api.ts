@@ -21,4 +21,6 @@ export interface BackupsApi {
   createStreamed(opts?: StreamOptions): Promise<Backup>;
   /** POST /backups/{id}/delete, with the Backup as body when known. */
   delete(id: string, backup?: Backup, opts?: CallOptions): Promise<void>;
+  /** Let go of idle connections (requests under way finish). */
+  close?(): void;
 }

@@ -6,7 +6,7 @@ import type { ConnectionInfo, EventChannel, EventPayloads, Snapshot } from '../i
 import type { BackupsApi } from '../api/backups-api.js';
 import { createClient } from '../api/client.js';
 import { probe, resolveBaseUrl } from '../api/discovery.js';
-import { isApiError } from '../api/errors.js';
+import { TRANSPORT_KINDS, isApiError, type ApiErrorKind } from '../api/errors.js';
 import { BackupEngine, type EngineOptions } from '../engine/engine.js';
 import { openDeletionLog, openHistory } from '../engine/history.js';
 import { tryAcquireRunLock } from '../engine/run-lock.js';
@@ -54,6 +54,12 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
   const setConnection = (c: ConnectionInfo) => {
     connection = c;
     events.emit('event:connection', c);
+  };
+
+  /** Forget the client (its address may be stale), closing its idle connections. */
+  const dropClient = () => {
+    client?.close?.();
+    client = null;
   };
 
   const resolve = async (): Promise<BackupsApi> => {
@@ -105,15 +111,15 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
   engine.on('run-finished', (ev) => {
     const kind = ev.entry.error?.kind;
     // A discovered PiecesOS may have moved to another port: rediscover on the next attempt.
-    if (kind === 'unreachable' && connection.source === 'discovered') client = null;
-    if (kind && ['unreachable', 'timeout', 'connection-lost'].includes(kind)) setConnection({ ...connection, reachable: false });
+    if (kind === 'unreachable' && connection.source === 'discovered') dropClient();
+    if (kind && TRANSPORT_KINDS.has(kind as ApiErrorKind)) setConnection({ ...connection, reachable: false });
     else if (ev.entry.result === 'completed' && !connection.reachable) setConnection({ ...connection, reachable: true });
     void history.list().then((h) => events.emit('event:history', h), () => undefined);
     const n = policy.fromRun(ev);
     if (n) notices.emit('notice', n);
   });
   settings.onChange((next, prev) => {
-    if (next.piecesOsUrl !== prev.piecesOsUrl) client = null;
+    if (next.piecesOsUrl !== prev.piecesOsUrl) dropClient();
     events.emit('event:settings', next);
   });
 
@@ -133,13 +139,14 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
   };
 
   const checkConnection = async (): Promise<ConnectionInfo> => {
-    client = null;
+    dropClient();
     try {
       await api();
     } catch {
       return connection;
     }
-    if (connection.url) {
+    // Discovery has just probed health and version; an address given by hand has not.
+    if (connection.url && connection.source !== 'discovered') {
       const p = await probe(connection.url).catch(() => ({ ok: false, version: null }));
       setConnection({ ...connection, reachable: p.ok, version: p.version ?? connection.version });
     }

@@ -7,7 +7,7 @@ import { validateSchedule } from '../../engine/schedule.js';
 export async function daemonCommand(io: CliIO, g: GlobalOptions, opts: { schedule?: string; signal: AbortSignal }): Promise<number> {
   if (opts.schedule !== undefined) {
     const v = validateSchedule({ kind: 'custom', cron: opts.schedule });
-    if (!v.ok) throw new UsageError(`--schedule "${opts.schedule}" is not a valid cron expression: ${v.message}`);
+    if (!v.ok) throw new UsageError(`--schedule: ${v.message}`);
   }
   return runDaemon({
     configDir: configDirOf(g),
