@@ -57,7 +57,7 @@ async function main() {
     if (b.status !== 0) { console.error('The build failed; fix the errors above and run npm start again.'); return 1; }
   }
   // Discovery and the settings folder come from the app's own modules, so they never disagree.
-  const { findPiecesOs, defaultConfigDir } = await import(new URL('../dist/launcher.js', import.meta.url).href);
+  const { findPiecesOs, defaultConfigDir, savedPiecesOsUrl } = await import(new URL('../dist/launcher.js', import.meta.url).href);
 
   const electron = electronBinary();
   const reason = !electron
@@ -66,9 +66,11 @@ async function main() {
   if (reason) say(reason);
 
   let stopping = false;
-  let url = await findPiecesOs(env, env.PIECES_BACKUP_DISCOVERY_PORTS);
+  // A PiecesOS address saved in Settings is the person's choice: use it, never the emulator.
+  const saved = savedPiecesOsUrl(defaultConfigDir());
+  let url = saved ?? (await findPiecesOs(env, env.PIECES_BACKUP_DISCOVERY_PORTS));
   let emulator = null;
-  if (url) say(`Using PiecesOS at ${url}`);
+  if (url) say(`Using PiecesOS at ${url}${saved ? ' (saved in Settings)' : ''}`);
   else {
     const dataDir = env.PIECES_BACKUP_EMULATOR_DIR || join(defaultConfigDir(), 'emulator');
     try {

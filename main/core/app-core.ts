@@ -171,6 +171,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
     },
     handle: (channel, payload) => handleInvoke(ctx, channel, payload),
     snapshot,
+    current: () => ({ state: engine.getState(), settings: settings.get(), connection }),
     on<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void) {
       return events.on(channel, listener);
     },

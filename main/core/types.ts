@@ -17,8 +17,10 @@ export interface AppCore {
   stop(): Promise<void>;
   /** Answer one IPC request. Validates `payload` against the contract; never throws. */
   handle(channel: InvokeChannel | string, payload: unknown): Promise<Result<unknown>>;
-  /** The whole state at once, for a window that opens. */
+  /** The whole state at once, for a window that opens (lists the backups: network). */
   snapshot(): Promise<Snapshot>;
+  /** State, settings and connection as they stand, without asking PiecesOS (for the tray at start). */
+  current(): Pick<Snapshot, 'state' | 'settings' | 'connection'>;
   /** Subscribe to an event channel (state updates are coalesced to ≤ ~30/s, terminal states always delivered). */
   on<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void): () => void;
   /** Subscribe to notifications (already filtered by the person's preferences and rate-limited). */

@@ -96,10 +96,10 @@ export async function runApp(deps: ElectronDeps, opts: AppOptions): Promise<Runn
     applyStartAtLogin(app, enabled, loginTarget).catch((e: unknown) => log(`Could not change "Start at login" (${String(e)}); check that your autostart folder is writable.`));
   };
 
-  const snapshot = await core.snapshot().catch(() => null);
-  const initial: TrayView = snapshot
-    ? { state: snapshot.state, settings: snapshot.settings, connection: snapshot.connection }
-    : { state: { phase: 'idle', running: null, pausedUntil: null, lastError: null, lastSuccess: null, nextRun: null, retry: null }, settings: { startAtLogin: false }, connection: null };
+  // The tray appears at once from what the core knows locally; PiecesOS is asked later.
+  // The connection is unknown (null) until the first look, so the tray never claims "not running" early.
+  const now = core.current();
+  const initial: TrayView = { state: now.state, settings: now.settings, connection: null };
 
   const onAction = (action: TrayAction, view: TrayView): void => {
     const request = ACTION_REQUESTS[action];
@@ -144,5 +144,7 @@ export async function runApp(deps: ElectronDeps, opts: AppOptions): Promise<Runn
   const started = core.start().catch((e: unknown) => {
     log(`Pieces Backup could not start its backup engine (${e instanceof Error ? e.message : String(e)}).`);
   });
+  // Find PiecesOS and list the backups in the background; the tray follows through core events.
+  void started.then(() => core.snapshot()).catch(() => undefined);
   return { core, windows, tray, started, shownNotices };
 }

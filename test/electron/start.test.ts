@@ -96,3 +96,20 @@ test('a PiecesOS that answers is used; no emulator is started', async (t) => {
   assert.equal(existsSync(join(dir, 'emulator')), false);
   assert.equal(await stop(run.child, run.exited), 0);
 });
+
+test('a PiecesOS URL saved in Settings is used as is; discovery and the emulator are skipped', async (t) => {
+  if (electronInstalled) return t.skip('the Electron runtime is installed here, so npm start would open the tray app instead of the daemon');
+  const dir = await mkdtemp(join(tmpdir(), 'pb-start-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  // The daemon reads the same folder: XDG_CONFIG_HOME/Pieces Backup/config.json.
+  const cfg = join(dir, 'config', 'Pieces Backup');
+  await mkdir(cfg, { recursive: true });
+  await writeFile(join(cfg, 'config.json'), JSON.stringify({ piecesOsUrl: 'http://127.0.0.1:9/' }));
+  const run = startScript(dir, {});
+  await run.waitFor(/Using PiecesOS at http:\/\/127\.0\.0\.1:9 \(saved in Settings\)/);
+  await run.waitFor(/daemon started/i);
+  assert.doesNotMatch(run.output(), /Emulator/);
+  assert.equal(existsSync(join(dir, 'emulator')), false);
+  assert.equal(await stop(run.child, run.exited), 0);
+});

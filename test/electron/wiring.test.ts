@@ -38,6 +38,7 @@ function fakeCore() {
       return { ok: true, value: `answer:${channel}` };
     },
     async snapshot() { return snapshot; },
+    current() { return { state: snapshot.state, settings: snapshot.settings, connection: snapshot.connection }; },
     on(channel, listener) { events.on(channel, listener); return () => events.off(channel, listener); },
     onNotice(listener) { notices.on('n', listener); return () => notices.off('n', listener); },
     systemResumed() { calls.push('resumed'); },
