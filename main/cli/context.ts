@@ -5,6 +5,7 @@ import { createClient } from '../api/client.js';
 import { resolveBaseUrl, type UrlSource } from '../api/discovery.js';
 import type { BackupsApi } from '../api/backups-api.js';
 import { defaultConfigDir } from '../settings/paths.js';
+import { savedPiecesOsUrl } from '../settings/saved-url.js';
 import { exitCodeFor } from './exit-codes.js';
 
 export interface CliIO {
@@ -43,13 +44,18 @@ export interface Connection {
   client: BackupsApi;
   url: string;
   source: UrlSource;
+  /** Where an explicit address came from. */
+  given: 'flag' | 'settings' | null;
   version: string | null;
 }
 
+/** --url, else the URL saved in Settings (shared with the app and the daemon), else PIECES_OS_URL, else discovery. */
 export async function connect(io: CliIO, g: GlobalOptions): Promise<Connection> {
   const ms = g.timeout * 1000;
-  const found = await resolveBaseUrl({ explicit: g.url ?? null, env: io.env, timeoutMs: Math.min(ms, 2000) });
-  return { ...found, client: createClient({ baseUrl: found.url, timeoutMs: ms, stallTimeoutMs: ms }) };
+  const saved = g.url === undefined ? savedPiecesOsUrl(configDirOf(g)) : null;
+  const found = await resolveBaseUrl({ explicit: g.url ?? saved, env: io.env, timeoutMs: Math.min(ms, 2000) });
+  const given = g.url !== undefined ? 'flag' : saved !== null ? 'settings' : null;
+  return { ...found, given, client: createClient({ baseUrl: found.url, timeoutMs: ms, stallTimeoutMs: ms }) };
 }
 
 export function errorFields(e: unknown): { kind: string; message: string } {

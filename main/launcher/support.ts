@@ -2,11 +2,9 @@
 // dist/launcher.js so the launcher finds PiecesOS and the settings folder exactly as the app does.
 import { resolveBaseUrl, DEFAULT_PORTS, LEGACY_PORTS } from '../api/discovery.js';
 import { defaultConfigDir } from '../settings/paths.js';
-import { normalizeBaseUrl } from '../api/base-url.js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { savedPiecesOsUrl } from '../settings/saved-url.js';
 
-export { defaultConfigDir };
+export { defaultConfigDir, savedPiecesOsUrl };
 
 /** PiecesOS's address (PIECES_OS_URL, else discovered), or null when none answers.
  * `portsOverride`: a comma-separated list of ports to probe instead of the usual ones ('' = none). */
@@ -21,17 +19,6 @@ export async function findPiecesOs(env: Record<string, string | undefined>, port
       ...(ports === undefined ? { ports: [...DEFAULT_PORTS], fallbackPorts: [...LEGACY_PORTS] } : { ports, fallbackPorts: [] }),
     });
     return found.url;
-  } catch {
-    return null;
-  }
-}
-
-/** The PiecesOS URL saved in Settings, read without touching the file (null: auto-discover, or
- * no readable settings; the app itself reports a broken file when it opens it). */
-export function savedPiecesOsUrl(configDir: string): string | null {
-  try {
-    const raw = JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')) as { piecesOsUrl?: unknown };
-    return typeof raw.piecesOsUrl === 'string' ? normalizeBaseUrl(raw.piecesOsUrl) : null;
   } catch {
     return null;
   }

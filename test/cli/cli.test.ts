@@ -248,3 +248,18 @@ test('--timeout bounds a non-streamed create too (exit 3, timeout)', async () =>
     await rm(d, { recursive: true, force: true });
   }
 });
+
+test('without --url the CLI uses the PiecesOS URL saved in Settings of its config folder, before PIECES_OS_URL', async () => {
+  const cfg = await mkdtemp(join(tmpdir(), 'pb-cli-saved-'));
+  try {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(cfg, 'config.json'), JSON.stringify({ piecesOsUrl: emu.url }));
+    const r = await runCliProcess(['--config-dir', cfg, '--json', 'doctor'], { PIECES_OS_URL: 'http://127.0.0.1:9' });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(JSON.parse(r.stdout).url, emu.url);
+    const human = await runCliProcess(['--config-dir', cfg, 'doctor']);
+    assert.match(human.stdout, /Found:\s+saved in Settings/);
+  } finally {
+    await rm(cfg, { recursive: true, force: true });
+  }
+});

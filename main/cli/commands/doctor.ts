@@ -5,7 +5,8 @@ import { probe } from '../../api/discovery.js';
 import { BackupsApiError } from '../../api/errors.js';
 
 const HOW: Record<string, string> = {
-  setting: 'given with --url',
+  flag: 'given with --url',
+  settings: 'saved in Settings',
   env: 'from PIECES_OS_URL',
   discovered: 'discovered on this machine',
 };
@@ -23,7 +24,7 @@ export async function doctorCommand(io: CliIO, g: GlobalOptions): Promise<number
   if (g.json) {
     io.out(JSON.stringify({ url, version, source }) + '\n');
   } else {
-    io.out(`PiecesOS: ${url}\nVersion:  ${version ?? 'unknown (the server did not say)'}\nFound:    ${HOW[source] ?? source}\n`);
+    io.out(`PiecesOS: ${url}\nVersion:  ${version ?? 'unknown (the server did not say)'}\nFound:    ${HOW[found.given ?? source] ?? source}\n`);
   }
   return 0;
 }
