@@ -14,7 +14,3 @@ export function frameText(framing: Framing, json: string): string {
   if (framing === 'sse') return `data: ${json}\n\n`;
   return json;
 }
-
-export function frameValue(framing: Framing, value: unknown): string {
-  return frameText(framing, JSON.stringify(value));
-}

@@ -1,6 +1,6 @@
 // What every CLI command shares: the global options, the streams it writes to, connecting to
 // PiecesOS, and turning any error into one line (or one JSON object) and an exit code.
-import { BackupsApiError, isApiError } from '../api/errors.js';
+import { isApiError } from '../api/errors.js';
 import { createClient } from '../api/client.js';
 import { resolveBaseUrl, type UrlSource } from '../api/discovery.js';
 import type { BackupsApi } from '../api/backups-api.js';
@@ -69,8 +69,6 @@ export function reportError(io: CliIO, g: Pick<GlobalOptions, 'json'>, e: unknow
   const { kind, message } = errorFields(e);
   if (g.json) io.out(JSON.stringify({ event: 'error', kind, message }) + '\n');
   else io.err(`pieces-backup: ${message}\n`);
-  if (kind === 'internal') return 1;
   return exitCodeFor(kind);
 }
 
-export { BackupsApiError };

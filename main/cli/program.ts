@@ -2,7 +2,7 @@
 // returning its exit code. Kept free of process globals so it can be driven from tests.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { CliIO, GlobalOptions } from './context.js';
-import { UsageError, reportError } from './context.js';
+import { reportError } from './context.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { BASE_URL_HINT, normalizeBaseUrl } from '../api/base-url.js';
 // Commands load on demand (separate chunks in the build), so `list` does not pay for the
@@ -78,7 +78,7 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = ne
       if (json) io.out(JSON.stringify({ event: 'error', kind: 'usage', message: e.message.replace(/^error: /, '') }) + '\n');
       return EXIT_USAGE;
     }
-    return reportError(io, { json: argv.includes('--json') }, e instanceof UsageError ? e : e);
+    return reportError(io, { json: argv.includes('--json') }, e);
   }
   return code;
 }

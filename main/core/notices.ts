@@ -13,11 +13,11 @@ const MAX_PER_HOUR = 6;
 function advice(kind: string): string {
   switch (kind) {
     case 'unreachable':
-      return 'Make sure PiecesOS is running; Pieces Backup will try again.';
+      return 'Make sure PiecesOS is running, then choose Back up now, or let the next scheduled backup run.';
     case 'timeout':
     case 'stalled':
     case 'connection-lost':
-      return 'PiecesOS stopped answering; Pieces Backup will try again at the next scheduled time.';
+      return 'PiecesOS stopped answering; the next scheduled backup will try again, or choose Back up now.';
     case 'http':
       return 'PiecesOS reported an error; try again later, or restart PiecesOS if it keeps happening.';
     default:

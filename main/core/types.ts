@@ -11,7 +11,7 @@ export interface Notice {
 }
 
 export interface AppCore {
-  /** Load settings and history, resolve PiecesOS, arm the schedule, run catch-up if due. */
+  /** Load the history, arm the schedule, run catch-up if due (PiecesOS is found on first use). */
   start(): Promise<void>;
   /** Cancel a backup in flight (recorded `canceled`), clear every timer. */
   stop(): Promise<void>;

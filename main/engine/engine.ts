@@ -435,7 +435,7 @@ export class BackupEngine {
     const now = this.#clock.now();
     const s = this.#settings();
     if (s.pausedUntil !== null && s.pausedUntil !== 'resume' && this.#pausedUntil(s) === null) {
-      // The pause ended by itself; clearing it re-arms through onChange.
+      // The pause ended by itself: clear it, then arm the schedule and report the new state.
       this.#safely(() => this.#o.settings.setPause(null));
       this.#arm();
       this.#emitState();

@@ -106,18 +106,3 @@ export function openDeletionLog(configDir: string) {
   const log = openJsonLog(configDir, DELETIONS_FILE, deletionSchema as z.ZodType<DeletionRecord>, 1000);
   return { record: (d: DeletionRecord) => log.append(d), list: async () => (await log.read()).reverse() };
 }
-
-/** An in-memory history, for tests and previews. */
-export function memoryHistory(): HistoryStore & { entries: HistoryEntry[] } {
-  const entries: HistoryEntry[] = [];
-  return {
-    entries,
-    async record(e) {
-      entries.push(e);
-      if (entries.length > HISTORY_MAX) entries.splice(0, entries.length - HISTORY_MAX);
-    },
-    async list() {
-      return [...entries].reverse();
-    },
-  };
-}

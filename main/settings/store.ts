@@ -203,38 +203,3 @@ export function openSettings(opts: { configDir: string; storeClass?: StoreClass;
   if (recovered) (self as { recovered?: typeof recovered }).recovered = recovered;
   return self;
 }
-
-/** An in-memory settings store with the same validation, for tests and previews. */
-export function memorySettings(initial: Partial<Settings> = {}, now: () => number = Date.now): SettingsStore {
-  let current: Settings = { ...structuredClone(DEFAULT_SETTINGS), ...initial };
-  const listeners = new Set<(next: Settings, prev: Settings) => void>();
-  const commit = (next: Settings) => {
-    const checked = settingsSchema.safeParse(next);
-    if (!checked.success) throw new SettingsValidationError(`Settings not saved: ${describeIssues(checked.error.issues)}.`);
-    const prev = current;
-    current = checked.data;
-    for (const l of listeners) l(structuredClone(current), prev);
-    return structuredClone(current);
-  };
-  return {
-    path: ':memory:',
-    get: () => structuredClone(current),
-    update(patch) {
-      const parsed = settingsPatch.safeParse(patch);
-      if (!parsed.success) throw new SettingsValidationError(`Settings not saved: ${describeIssues(parsed.error.issues)}.`);
-      if (parsed.data.schedule) {
-        const v = validateSchedule(parsed.data.schedule);
-        if (!v.ok) throw new SettingsValidationError(`Settings not saved: ${v.message}`);
-      }
-      const next = { ...current, ...parsed.data } as Settings;
-      if (parsed.data.schedule && JSON.stringify(parsed.data.schedule) !== JSON.stringify(current.schedule)) next.scheduleSetAt = new Date(now()).toISOString();
-      return commit(next);
-    },
-    setPause: (until) => commit({ ...current, pausedUntil: until }),
-    setScheduleSetAt: (iso) => commit({ ...current, scheduleSetAt: iso }),
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-}
