@@ -203,6 +203,19 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     sendJson(res, 200, stateOf());
   }
 
+  function fromLoopback(req: IncomingMessage): boolean {
+    const loopback = (hostPort: string) => /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(hostPort);
+    const host = req.headers.host;
+    if (host !== undefined && !loopback(host)) return false;
+    const origin = req.headers.origin;
+    if (origin === undefined || origin === 'null') return origin === undefined;
+    try {
+      return loopback(new URL(origin).host);
+    } catch {
+      return false;
+    }
+  }
+
   /** Maps method + path to a handler; known paths with the wrong method answer 405. */
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
@@ -212,6 +225,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       sendError(res, 405, `Use ${allow} for ${pathname}.`);
     };
     const body = async () => readBody(req);
+
+    // Only this machine's own clients: a web page elsewhere cannot drive the emulator (an Origin
+    // from a foreign site, or a Host that is not loopback as in DNS rebinding, is refused).
+    if (!fromLoopback(req)) return sendError(res, 403, 'The emulator answers only clients on this machine (loopback Host, no foreign Origin).');
 
     if (pathname === '/.well-known/health' || pathname === '/.well-known/version') {
       if (method !== 'GET' && method !== 'HEAD') return wrongMethod('GET, HEAD');

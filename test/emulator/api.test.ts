@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as tar from 'tar';
 import { wireBackup, wireBackups } from '../../main/api/wire.js';
 import { makeSource, post, start, tempDir, until } from './helpers.js';
+import { startEmulator } from '../../emulator/server.js';
 
 test('health and version answer as PiecesOS does (GET and HEAD)', async (t) => {
   const { emu } = await start(t, { version: '12.3.4' });
@@ -153,5 +154,33 @@ test('seeding 10,000 records is quick and they list and delete like real ones', 
     const r = await post(`${emu.url}/__emulator/seed`, bad);
     assert.equal(r.status, 400, JSON.stringify(bad));
     assert.match((r.json as { message: string }).message, /not valid/);
+  }
+});
+
+test('requests from a foreign web origin or a non-loopback Host are refused (403)', async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const http = await import('node:http');
+  const dir = await mkdtemp(join(tmpdir(), 'pb-emu-origin-'));
+  const emu = await startEmulator({ port: 0, dataDir: dir, log: () => {} });
+  const status = (path: string, headers: Record<string, string>, method = 'GET') =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: emu.port, path, method, headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(method === 'POST' ? '{}' : undefined);
+    });
+  try {
+    assert.equal(await status('/__emulator/faults', { origin: 'https://evil.example', 'content-type': 'text/plain' }, 'POST'), 403);
+    assert.equal(await status('/backups', { host: 'evil.example:80' }), 403);
+    assert.equal(await status('/backups', { origin: 'null' }), 403);
+    assert.equal(await status('/backups', { origin: `http://localhost:${emu.port}` }), 200);
+    assert.equal(await status('/backups', {}), 200);
+  } finally {
+    await emu.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });
