@@ -31,3 +31,11 @@ export class BackupsApiError extends Error {
 export function isApiError(e: unknown): e is BackupsApiError {
   return e instanceof BackupsApiError;
 }
+
+/** Any failure as data: an API error keeps its kind and sentence; anything else is `internal`,
+ * said the same way everywhere (engine history, IPC answers, the CLI). */
+export function failureOf(e: unknown): { kind: ApiErrorKind | 'internal'; message: string } {
+  if (isApiError(e)) return { kind: e.kind, message: e.message };
+  const detail = e instanceof Error ? e.message : String(e);
+  return { kind: 'internal', message: `Something unexpected went wrong (${detail.slice(0, 200)}); try again, and report it if it keeps happening.` };
+}

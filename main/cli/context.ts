@@ -1,6 +1,6 @@
 // What every CLI command shares: the global options, the streams it writes to, connecting to
 // PiecesOS, and turning any error into one line (or one JSON object) and an exit code.
-import { isApiError } from '../api/errors.js';
+import { failureOf } from '../api/errors.js';
 import { createClient } from '../api/client.js';
 import { resolveBaseUrl, type UrlSource } from '../api/discovery.js';
 import type { BackupsApi } from '../api/backups-api.js';
@@ -60,8 +60,8 @@ export async function connect(io: CliIO, g: GlobalOptions): Promise<Connection> 
 
 export function errorFields(e: unknown): { kind: string; message: string } {
   if (e instanceof UsageError) return { kind: 'usage', message: e.message };
-  if (isApiError(e) || e instanceof RefusedError) return { kind: e.kind, message: e.message };
-  return { kind: 'internal', message: e instanceof Error ? e.message : String(e) };
+  if (e instanceof RefusedError) return { kind: e.kind, message: e.message };
+  return failureOf(e);
 }
 
 /** Print the error the way the mode asks and return the exit code for it. */

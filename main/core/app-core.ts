@@ -6,7 +6,7 @@ import type { ConnectionInfo, EventChannel, EventPayloads, Snapshot } from '../i
 import type { BackupsApi } from '../api/backups-api.js';
 import { createClient } from '../api/client.js';
 import { probe, resolveBaseUrl } from '../api/discovery.js';
-import { TRANSPORT_KINDS, isApiError, type ApiErrorKind } from '../api/errors.js';
+import { TRANSPORT_KINDS, failureOf, isApiError, type ApiErrorKind } from '../api/errors.js';
 import { BackupEngine, type EngineOptions } from '../engine/engine.js';
 import { openDeletionLog, openHistory } from '../engine/history.js';
 import { tryAcquireRunLock } from '../engine/run-lock.js';
@@ -129,7 +129,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
       backupsError = null;
       events.emit('event:backups', lastBackups);
     } catch (e) {
-      backupsError = isApiError(e) ? { kind: e.kind, message: e.message } : { kind: 'internal', message: String(e) };
+      backupsError = failureOf(e);
     }
   };
 

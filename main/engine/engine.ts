@@ -8,7 +8,7 @@
 // most once per 10 minutes. After sleep, `systemResumed()` recomputes and checks catch-up.
 import { hostname } from 'node:os';
 import type { BackupsApi } from '../api/backups-api.js';
-import { BackupsApiError, TRANSPORT_KINDS, isApiError } from '../api/errors.js';
+import { BackupsApiError, TRANSPORT_KINDS, failureOf, isApiError } from '../api/errors.js';
 import type { Backup, BackupStatus } from '../api/wire.js';
 import type { RetentionPolicy, ScheduleSpec, Settings } from '../settings/schema.js';
 import type { SettingsStore } from '../settings/store.js';
@@ -79,10 +79,7 @@ export function isTransient(e: unknown): boolean {
   return TRANSPORT_KINDS.has(e.kind) || (e.kind === 'http' && (status >= 500 || status === 409 || status === 429));
 }
 
-function toRunError(e: unknown): RunError {
-  if (isApiError(e)) return { kind: e.kind, message: e.message };
-  return { kind: 'internal', message: `Something unexpected went wrong (${e instanceof Error ? e.message : String(e)}); try again, and report it if it keeps happening.` };
-}
+const toRunError = (e: unknown): RunError => failureOf(e);
 
 export class BackupEngine {
   readonly #o: EngineOptions;

@@ -6,7 +6,7 @@ import type { BackupEngine } from '../engine/engine.js';
 import type { SettingsStore } from '../settings/store.js';
 import type { HistoryStore } from '../engine/history.js';
 import type { BackupsApi } from '../api/backups-api.js';
-import { isApiError } from '../api/errors.js';
+import { failureOf } from '../api/errors.js';
 import { describeSchedule, nextRuns, validateSchedule } from '../engine/schedule.js';
 import type { ScheduleSpec } from '../settings/schema.js';
 import { SettingsValidationError } from '../settings/store.js';
@@ -83,7 +83,6 @@ export async function handleInvoke(ctx: HandlerContext, channel: string, payload
     return { ok: true, value: await INVOKE_HANDLERS[ch](ctx, parsed.data) };
   } catch (e) {
     if (e instanceof HandlerError) return { ok: false, error: { kind: e.kind, message: e.message } };
-    if (isApiError(e)) return { ok: false, error: { kind: e.kind, message: e.message } };
-    return { ok: false, error: { kind: 'internal', message: `Something went wrong: ${e instanceof Error ? e.message : String(e)}.` } };
+    return { ok: false, error: failureOf(e) };
   }
 }
