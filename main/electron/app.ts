@@ -14,7 +14,7 @@ import { createNotifier } from './notifications.js';
 import { watchPower } from './power.js';
 import { applyStartAtLogin, type LoginItemTarget } from './login-item.js';
 import { trayIconDir } from './tray-icons.js';
-import type { Clock } from './throttle.js';
+import type { Clock } from '../engine/clock.js';
 
 export interface AppOptions {
   platform: NodeJS.Platform;

@@ -8,7 +8,8 @@ import type { AppCore } from '../core/types.js';
 import type { ElectronDeps, TrayLike } from './deps.js';
 import { buildTrayMenu, toMenuTemplate, trayTooltip, type TrayAction, type TrayMenuItem } from './tray-menu.js';
 import { trayIconFile } from './tray-icons.js';
-import { createThrottle, realClock, type Clock } from './throttle.js';
+import { createCoalescer } from '../engine/coalesce.js';
+import { systemClock, type Clock } from '../engine/clock.js';
 
 export interface TrayView {
   state: EngineState;
@@ -42,7 +43,7 @@ export function createTrayController(opts: {
   clock?: Clock;
   intervalMs?: number;
 }): TrayController {
-  const clock = opts.clock ?? realClock;
+  const clock = opts.clock ?? systemClock;
   let view = opts.initial;
   const iconPath = (v: TrayView): string => join(opts.iconDir, trayIconFile(v.state.phase, opts.platform));
   let shownIcon = iconPath(view);
@@ -59,8 +60,15 @@ export function createTrayController(opts: {
     tray.setContextMenu(opts.deps.Menu.buildFromTemplate(toMenuTemplate(menu, (a) => opts.onAction(a, view))));
     last = { icon, tooltip, menu };
   };
-  const throttle = createThrottle<TrayView>({ intervalMs: opts.intervalMs ?? 1000, clock, render, isUrgent: isUrgentChange });
-  const update = (patch: Partial<TrayView>): void => { view = { ...view, ...patch }; throttle.push(view); };
+  // The engine's coalescer, at most one rebuild a second; anything but progress is urgent.
+  const rebuilds = createCoalescer<TrayView>(render, { clock, intervalMs: opts.intervalMs ?? 1000 });
+  let pushed: TrayView | undefined;
+  const push = (v: TrayView): void => {
+    const urgent = isUrgentChange(v, pushed);
+    pushed = v;
+    rebuilds.push(v, urgent);
+  };
+  const update = (patch: Partial<TrayView>): void => { view = { ...view, ...patch }; push(view); };
 
   const offs = [
     opts.core.on('event:state', (state) => update({ state })),
@@ -69,8 +77,8 @@ export function createTrayController(opts: {
   ];
   // macOS pops the menu up on click; elsewhere a click on the icon opens the window.
   if (opts.platform !== 'darwin') tray.on('click', () => opts.onClick());
-  throttle.push(view);
-  const tick = setInterval(() => throttle.push(view), 60_000);
+  push(view);
+  const tick = setInterval(() => push(view), 60_000);
   tick.unref?.();
 
   return {
@@ -78,7 +86,7 @@ export function createTrayController(opts: {
     lastRender: () => last,
     dispose() {
       clearInterval(tick);
-      throttle.dispose();
+      rebuilds.dispose();
       offs.forEach((off) => off());
       tray.destroy();
     },
