@@ -4,6 +4,7 @@
 import type { Backup } from '../../main/api/wire.js';
 import { el, setText, show } from '../dom.js';
 import { formatBytes, formatDate, platformName } from '../format.js';
+import { sortNewestFirst } from '../../main/api/backup-order.js';
 
 export const ROW_HEIGHT = 36;
 const OVERSCAN = 6;
@@ -18,16 +19,6 @@ export interface BackupsTable {
 
 interface RowNode extends HTMLDivElement {
   backup?: Backup;
-}
-
-/** Newest first, ties broken by id; parses each date once instead of once per comparison. */
-export function sortBackups(list: Backup[]): Backup[] {
-  const keyed = list.map((b) => {
-    const t = Date.parse(b.created);
-    return { b, t: Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t };
-  });
-  keyed.sort((x, y) => y.t - x.t || (x.b.id < y.b.id ? 1 : x.b.id > y.b.id ? -1 : 0));
-  return keyed.map((k) => k.b);
 }
 
 export function createBackupsTable(onDelete: (b: Backup) => void): BackupsTable {
@@ -125,7 +116,7 @@ export function createBackupsTable(onDelete: (b: Backup) => void): BackupsTable 
     root,
     setBackups(list) {
       loaded = list !== null;
-      items = list ? sortBackups(list) : [];
+      items = list ? sortNewestFirst([...list]) : [];
       refresh();
     },
     remove(id) {
