@@ -1,5 +1,6 @@
-// Human wording for sizes and times, shared by the CLI, the tray menu, notifications and the
-// window, so a backup reads "12.3 MB" everywhere. Local time, no locale tables: deterministic.
+// Human wording shared across front ends: sizes everywhere (the window too), so a backup reads
+// "12.3 MB" in the CLI, the tray, notifications and the window; short local times for the CLI,
+// the tray and the daemon log (the window words dates with the browser's Intl formats).
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
