@@ -21,15 +21,24 @@ export class RequestControl {
     return this.controller.signal;
   }
 
-  /** (Re)starts the timer; when it runs out the request is aborted for `reason`. */
+  private armed: { ms: number; reason: 'timeout' | 'stalled' } | null = null;
+
+  /** (Re)starts the timer; when it runs out the request is aborted for `reason`. Re-arming with
+   * the same values (every chunk of a stream) only refreshes the running timer. */
   arm(ms: number, reason: 'timeout' | 'stalled'): void {
+    if (this.timer !== null && this.armed?.ms === ms && this.armed.reason === reason) {
+      this.timer.refresh();
+      return;
+    }
     this.disarm();
+    this.armed = { ms, reason };
     this.timer = setTimeout(() => this.abort(reason), ms);
   }
 
   disarm(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.armed = null;
   }
 
   abort(reason: AbortReason): void {
