@@ -62,6 +62,18 @@ export interface ResolveOptions {
   /** Ports scanned when none of `ports` answers (default 1000, 5323). */
   fallbackPorts?: number[];
   host?: string;
+  /** How the person can name the address where they are (CLI flags, or the app's Settings). */
+  howToSetAddress?: string;
+}
+
+/** "39300–39333, 1000 or 5323" for the ports actually scanned. */
+function describePorts(groups: ReadonlyArray<readonly number[]>): string {
+  const parts = groups.filter((g) => g.length > 0).map((g) => {
+    const sorted = [...g].sort((a, b) => a - b);
+    const contiguous = sorted.length > 2 && sorted.every((p, i) => i === 0 || p === sorted[i - 1]! + 1);
+    return contiguous ? `${sorted[0]}–${sorted.at(-1)}` : sorted.join(', ');
+  });
+  return parts.length === 0 ? 'no ports' : parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}`;
 }
 
 export async function resolveBaseUrl(opts: ResolveOptions): Promise<{ url: string; source: UrlSource; version: string | null }> {
@@ -83,7 +95,9 @@ export async function resolveBaseUrl(opts: ResolveOptions): Promise<{ url: strin
     const found = await firstAnswering(host, group, timeoutMs);
     if (found) return { url: found.url, source: 'discovered', version: found.version };
   }
-  throw new BackupsApiError('unreachable', `PiecesOS was not found on ${host} ports 39300–39333, 1000 or 5323. Start PiecesOS, or give its address with --url or PIECES_OS_URL.`);
+  const groups = [opts.ports ?? DEFAULT_PORTS, opts.fallbackPorts ?? LEGACY_PORTS];
+  const how = opts.howToSetAddress ?? 'give its address with --url or PIECES_OS_URL';
+  throw new BackupsApiError('unreachable', `PiecesOS was not found on ${host} ports ${describePorts(groups)}. Start PiecesOS, or ${how}.`);
 }
 
 function badAddress(raw: string, where: string): BackupsApiError {

@@ -66,7 +66,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
     const explicit = opts.url ?? settings.get().piecesOsUrl;
     let found: { url: string; source: ConnectionInfo['source']; version: string | null };
     try {
-      found = await resolveBaseUrl({ explicit, env: opts.env ?? process.env });
+      found = await resolveBaseUrl({ explicit, env: opts.env ?? process.env, howToSetAddress: 'set its address in Settings' });
     } catch (e) {
       if (!opts.fallbackUrl || !isApiError(e) || e.kind !== 'unreachable' || explicit) throw e;
       found = { url: await opts.fallbackUrl(), source: 'emulator', version: null };

@@ -90,3 +90,17 @@ test('nothing found is unreachable with what to do', async () => {
     await silent.close();
   }
 });
+
+test('the not-found sentence names the ports scanned and how to set the address where the person is', async () => {
+  const [a, b, c] = [await freePort(), await freePort(), await freePort()];
+  await assert.rejects(
+    resolveBaseUrl({ env: {}, ports: [a, b], fallbackPorts: [c], timeoutMs: 1000, howToSetAddress: 'set its address in Settings' }),
+    (e: unknown) => {
+      assert.ok(e instanceof BackupsApiError && e.kind === 'unreachable');
+      const sorted = [a, b].sort((x, y) => x - y);
+      assert.ok(e.message.includes(`ports ${sorted.join(', ')} or ${c}`), e.message);
+      assert.match(e.message, /Start PiecesOS, or set its address in Settings\.$/);
+      return true;
+    },
+  );
+});
