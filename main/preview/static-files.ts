@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
+export { PREVIEW_CSP as CSP } from '../shared/csp.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
