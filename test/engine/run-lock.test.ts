@@ -45,22 +45,28 @@ test('releasing does not remove a lock someone else took over meanwhile', () =>
     assert.equal(owner.token, 'other');
   }));
 
+/** Starts `n` processes that each try the lock once and report 'won' or 'lost'. Each holds what
+ * it got until every one has answered, so a winner never exits early and frees the lock. */
+async function raceForLock(dir: string, n: number): Promise<string[]> {
+  const moduleUrl = new URL('../../main/engine/run-lock.ts', import.meta.url).href;
+  const script = `import { tryAcquireRunLock } from ${JSON.stringify(moduleUrl)};
+    const r = await tryAcquireRunLock(${JSON.stringify(dir)});
+    process.stdout.write('lock' in r ? 'won' : 'lost');
+    process.stdin.resume();
+    process.stdin.on('end', () => process.exit(0));`;
+  const children = Array.from({ length: n }, () =>
+    spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] }),
+  );
+  const results = await Promise.all(
+    children.map((p) => new Promise<string>((resolve) => p.stdout.once('data', (d) => resolve(String(d))))),
+  );
+  await Promise.all(children.map((p) => new Promise((resolve) => { p.on('close', resolve); p.stdin.end(); })));
+  return results;
+}
+
 test('eight processes racing for the lock: exactly one wins', () =>
   withDir(async (dir) => {
-    const moduleUrl = new URL('../../main/engine/run-lock.ts', import.meta.url).href;
-    // Each holds what it got until every one has answered, so a winner never exits early.
-    const script = `import { tryAcquireRunLock } from ${JSON.stringify(moduleUrl)};
-      const r = await tryAcquireRunLock(${JSON.stringify(dir)});
-      process.stdout.write('lock' in r ? 'won' : 'lost');
-      process.stdin.resume();
-      process.stdin.on('end', () => process.exit(0));`;
-    const children = Array.from({ length: 8 }, () =>
-      spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] }),
-    );
-    const results = await Promise.all(
-      children.map((p) => new Promise<string>((resolve) => p.stdout.once('data', (d) => resolve(String(d))))),
-    );
-    await Promise.all(children.map((p) => new Promise((resolve) => { p.on('close', resolve); p.stdin.end(); })));
+    const results = await raceForLock(dir, 8);
     assert.equal(results.filter((r) => r === 'won').length, 1, results.join(','));
     assert.equal(results.filter((r) => r === 'lost').length, 7);
   }));
@@ -69,20 +75,7 @@ test('eight processes racing to take over the same stale lock: exactly one wins'
   withDir(async (dir) => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     await writeFile(join(dir, LOCK_FILE), JSON.stringify({ pid: Number(dead.stdout), host: hostname(), token: 'dead', since: '2020-01-01T00:00:00Z' }));
-    const moduleUrl = new URL('../../main/engine/run-lock.ts', import.meta.url).href;
-    // Each holds what it got until every one has answered, so a winner never exits early.
-    const script = `import { tryAcquireRunLock } from ${JSON.stringify(moduleUrl)};
-      const r = await tryAcquireRunLock(${JSON.stringify(dir)});
-      process.stdout.write('lock' in r ? 'won' : 'lost');
-      process.stdin.resume();
-      process.stdin.on('end', () => process.exit(0));`;
-    const children = Array.from({ length: 8 }, () =>
-      spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] }),
-    );
-    const results = await Promise.all(
-      children.map((p) => new Promise<string>((resolve) => p.stdout.once('data', (d) => resolve(String(d))))),
-    );
-    await Promise.all(children.map((p) => new Promise((resolve) => { p.on('close', resolve); p.stdin.end(); })));
+    const results = await raceForLock(dir, 8);
     assert.equal(results.filter((r) => r === 'won').length, 1, results.join(','));
     assert.equal(results.filter((r) => r === 'lost').length, 7);
   }));
