@@ -57,6 +57,11 @@ export class BackupService {
     await this.store.load();
   }
 
+  /** The device name this emulated machine puts on its backups. */
+  get deviceName(): string {
+    return this.cfg.deviceName;
+  }
+
   get isBusy(): boolean {
     return this.busy;
   }

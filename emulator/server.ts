@@ -234,6 +234,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       if (method !== 'GET' && method !== 'HEAD') return wrongMethod('GET, HEAD');
       return sendText(res, 200, pathname.endsWith('health') ? `ok:${healthId}` : version, method === 'HEAD');
     }
+    if (pathname === '/os/device/information') {
+      // This machine as PiecesOS sees it: `name` is the device name the emulator puts on its backups.
+      if (method !== 'GET') return wrongMethod('GET');
+      if (faults.serverError === true) return sendError(res, 500, 'PiecesOS hit an internal error; try again later.');
+      return sendJson(res, 200, { name: service.deviceName, version, hardware: {}, dependencies: {} });
+    }
     if (pathname === '/backups') return method === 'GET' ? handleApi(req, res, 'list', await body()) : wrongMethod('GET');
     if (pathname === '/backups/create') return method === 'POST' ? handleApi(req, res, 'create', await body()) : wrongMethod('POST');
     if (pathname === '/backups/create/streamed') return method === 'POST' ? handleApi(req, res, 'streamed', await body()) : wrongMethod('POST');

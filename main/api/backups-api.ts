@@ -11,14 +11,24 @@ export interface StreamOptions extends CallOptions {
   onProgress?: (p: BackupProgress) => void;
 }
 
+/** This machine as PiecesOS sees it (GET /os/device/information); `name` is the device name it
+ * puts on this machine's backups, null when it did not say. */
+export interface DeviceInformation {
+  name: string | null;
+  version: string | null;
+}
+
 export interface BackupsApi {
   readonly baseUrl: string;
   /** GET /backups, validated, newest first. */
   list(opts?: CallOptions): Promise<Backup[]>;
   /** POST /backups/create. */
   create(opts?: CallOptions): Promise<Backup>;
-  /** POST /backups/create/streamed; resolves with the backup on COMPLETED. */
-  createStreamed(opts?: StreamOptions): Promise<Backup>;
+  /** POST /backups/create/streamed; resolves on COMPLETED with the backup it carried, or null
+   * when PiecesOS did not say which backup it made (never guessed from the list). */
+  createStreamed(opts?: StreamOptions): Promise<Backup | null>;
+  /** GET /os/device/information. */
+  deviceInformation(opts?: CallOptions): Promise<DeviceInformation>;
   /** POST /backups/{id}/delete, with the Backup as body when known. */
   delete(id: string, backup?: Backup, opts?: CallOptions): Promise<void>;
   /** Let go of idle connections (requests under way finish). */

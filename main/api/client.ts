@@ -1,14 +1,14 @@
 // The Backups API over HTTP (node:http, see http-transport.ts). Every failure leaves as a
 // BackupsApiError with a kind; every response is validated before the app sees it.
 import type { IncomingMessage } from 'node:http';
-import type { BackupsApi, CallOptions, StreamOptions } from './backups-api.js';
+import type { BackupsApi, CallOptions, DeviceInformation, StreamOptions } from './backups-api.js';
 import { BackupsApiError } from './errors.js';
 import { toApiError, describeError, type MapContext } from './error-mapping.js';
 import { RequestControl } from './request-control.js';
 import { HttpTransport } from './http-transport.js';
 import { readText, serverMessage, parseJson, validate, prematureClose } from './response-body.js';
 import { ProgressStreamReader } from './stream-reader.js';
-import { wireBackup, wireBackups, wireStreamedProgress, fromWireBackup, toWireBackup, sortNewestFirst } from './wire.js';
+import { wireBackup, wireBackups, wireDeviceInformation, wireStreamedProgress, fromWireBackup, toWireBackup, sortNewestFirst } from './wire.js';
 import type { Backup, BackupProgress } from './wire.js';
 
 export { describeError };
@@ -73,7 +73,14 @@ export class HttpBackupsClient implements BackupsApi {
     }
   }
 
-  async createStreamed(opts: StreamOptions = {}): Promise<Backup> {
+  async deviceInformation(opts: CallOptions = {}): Promise<DeviceInformation> {
+    const value = await this.requestJson('GET', '/os/device/information', undefined, opts, 'the device information');
+    const w = validate(wireDeviceInformation, value, 'the device information');
+    const name = w.name?.trim();
+    return { name: name ? name : null, version: w.version ?? null };
+  }
+
+  async createStreamed(opts: StreamOptions = {}): Promise<Backup | null> {
     const control = new RequestControl(opts.signal);
     control.arm(this.timeoutMs, 'timeout');
     const ctx = this.ctx('connect');
@@ -89,13 +96,9 @@ export class HttpBackupsClient implements BackupsApi {
     } finally {
       control.dispose();
     }
-    if (outcome.backup) return outcome.backup;
-    // COMPLETED without the backup: the newest in the list is the one just made.
-    const newest = (await this.list({ signal: opts.signal }))[0];
-    if (!newest) {
-      throw new BackupsApiError('bad-response', 'PiecesOS said the backup completed, but it does not appear in the backup list; check the list again in a minute.');
-    }
-    return newest;
+    // COMPLETED without the backup: say so (null). Never guess from the list: its newest entry may
+    // be another device's backup, and retention would then act on the wrong device.
+    return outcome.backup;
   }
 
   private async followStream(res: IncomingMessage, control: RequestControl, onProgress: StreamOptions['onProgress']): Promise<{ backup: Backup | null }> {

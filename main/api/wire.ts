@@ -42,6 +42,12 @@ export const wireStreamedProgress = z.object({
   backup: wireBackup.optional(),
 });
 
+/** OSDeviceInformationReturnable: only what the app uses; `hardware` and `dependencies` are ignored. */
+export const wireDeviceInformation = z.object({
+  name: z.string().nullable().optional(),
+  version: z.string().nullable().optional(),
+});
+
 /** A backup as the app uses it. `created` is the ISO 8601 date-time the server sent. */
 export interface Backup {
   id: string;

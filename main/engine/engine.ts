@@ -290,8 +290,8 @@ export class BackupEngine {
       });
       running.status = 'COMPLETED';
       running.percentage = 100;
-      this.#device = backup.deviceName || this.#device;
-      entry = this.#entry(running, 'completed', { bytes: backup.bytes, backupId: backup.id });
+      if (backup) this.#device = backup.deviceName || this.#device;
+      entry = this.#entry(running, 'completed', backup ? { bytes: backup.bytes, backupId: backup.id } : {});
       this.#lastSuccess = successOf(entry);
       this.#lastError = null;
       this.#retryChain = 0;

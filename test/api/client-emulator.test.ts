@@ -63,6 +63,7 @@ for (const framing of ['ndjson', 'sse', 'concat'] as const) {
     const c = client();
     const seen: BackupProgress[] = [];
     const b = await c.createStreamed({ onProgress: (p) => seen.push(p) });
+    assert.ok(b, 'the completed value carried the backup');
     assert.equal(seen[0]?.status, 'INITIALIZED');
     assert.equal(seen.at(-1)?.status, 'COMPLETED');
     assert.equal(seen.at(-1)?.backup?.id, b.id);

@@ -199,6 +199,7 @@ test('createStreamed reports every value as it arrives and resolves with the bac
     await withServer(streaming(small, { contentType, gapMs: 0 }), async (c) => {
       const seen: BackupProgress[] = [];
       const b = await c.createStreamed({ onProgress: (p) => seen.push(p) });
+    assert.ok(b, 'the completed value carried the backup');
       assert.equal(b.id, wireSample.id, name);
       assert.deepEqual(seen.map((p) => [p.status, p.percentage]), [['INITIALIZED', null], ['IN-PROGRESS', 30], ['IN-PROGRESS', 30], ['RESET', 0], ['IN-PROGRESS', 10], ['COMPLETED', 100]], name);
     });
@@ -208,16 +209,23 @@ test('createStreamed reports every value as it arrives and resolves with the bac
 test('createStreamed: an onProgress listener that throws does not fail the backup', async () => {
   await withServer(streaming(ndjson([progress('IN-PROGRESS', 5), completed])), async (c) => {
     const b = await c.createStreamed({ onProgress: () => { throw new Error('listener bug'); } });
+    assert.ok(b, 'the completed value carried the backup');
     assert.equal(b.id, wireSample.id);
   });
 });
 
-test('createStreamed: COMPLETED without a backup falls back to the newest in the list', async () => {
+test('createStreamed: COMPLETED without a backup resolves null and never guesses from the list', async () => {
+  // Regression (issue 8): the client took list()[0] as "the backup just made", which may be
+  // another device's, and retention then learned the wrong device name.
+  let listed = 0;
   await withServer((req, res) => {
-    if (req.url === '/backups') json(res, 200, { iterable: [wireBackupWith('older', '2024-01-01T00:00:00Z'), wireBackupWith('newest', '2025-01-01T00:00:00Z')] });
-    else streaming(ndjson([progress('IN-PROGRESS', 50), progress('COMPLETED', 100)]))(req, res, '');
+    if (req.url === '/backups') {
+      listed++;
+      json(res, 200, { iterable: [wireBackupWith('other-device', '2025-01-01T00:00:00Z')] });
+    } else streaming(ndjson([progress('IN-PROGRESS', 50), progress('COMPLETED', 100)]))(req, res, '');
   }, async (c) => {
-    assert.equal((await c.createStreamed()).id, 'newest');
+    assert.equal(await c.createStreamed(), null);
+    assert.equal(listed, 0, 'the list is not consulted');
   });
 });
 
@@ -225,6 +233,7 @@ test('createStreamed: a server that answers one plain Backup counts as completed
   await withServer((_req, res) => json(res, 200, wireSample), async (c) => {
     const seen: BackupProgress[] = [];
     const b = await c.createStreamed({ onProgress: (p) => seen.push(p) });
+    assert.ok(b, 'the completed value carried the backup');
     assert.equal(b.id, wireSample.id);
     assert.equal(seen[0]?.status, 'COMPLETED');
   });

@@ -74,6 +74,7 @@ async function rig(t: TestContext, o: RigOptions = {}) {
     list: (opts) => client.list(opts),
     create: (opts) => client.create(opts),
     delete: (id, b, opts) => client.delete(id, b, opts),
+    deviceInformation: (opts) => client.deviceInformation(opts),
     createStreamed: (opts = {}) =>
       client.createStreamed({
         ...opts,

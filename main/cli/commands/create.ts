@@ -23,6 +23,8 @@ export async function createCommand(io: CliIO, g: GlobalOptions, opts: { stream:
   }
 }
 
+const UNNAMED_BACKUP = 'Backed up. PiecesOS did not say which backup it made; run `pieces-backup list` to see it.';
+
 /** A non-streamed create answers only when the whole backup is done: unless --timeout says
  * otherwise, give it as long as a large database may take, not the 30 s of a quick request. */
 const CREATE_WAIT_S = 30 * 60;
@@ -31,7 +33,7 @@ async function createUnderLock(io: CliIO, given: GlobalOptions, opts: { stream: 
   const g = !opts.stream && !given.timeoutGiven ? { ...given, timeout: CREATE_WAIT_S } : given;
   const startedAt = new Date().toISOString();
   const view = opts.stream ? await progressView(io, g.json) : null;
-  let backup: Backup;
+  let backup: Backup | null;
   try {
     const { client } = await connect(io, g);
     backup = view
@@ -48,12 +50,13 @@ async function createUnderLock(io: CliIO, given: GlobalOptions, opts: { stream: 
   }
   view?.finish();
   await recordCliRun(io, configDirOf(g), {
-    trigger: 'manual', result: 'completed', startedAt, finishedAt: new Date().toISOString(), bytes: backup.bytes, backupId: backup.id,
+    trigger: 'manual', result: 'completed', startedAt, finishedAt: new Date().toISOString(), ...(backup ? { bytes: backup.bytes, backupId: backup.id } : {}),
   });
   if (g.json) {
-    io.out(JSON.stringify(opts.stream ? { event: 'done', status: 'COMPLETED', backup: backupJson(backup) } : backupJson(backup)) + '\n');
+    const shown = backup ? backupJson(backup) : null;
+    io.out(JSON.stringify(opts.stream ? { event: 'done', status: 'COMPLETED', backup: shown } : shown) + '\n');
   } else {
-    io.out(describeBackup(backup) + '\n');
+    io.out((backup ? describeBackup(backup) : UNNAMED_BACKUP) + '\n');
   }
   return 0;
 }
