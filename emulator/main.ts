@@ -42,6 +42,9 @@ interface Flags {
   dropAt?: number;
   malformed?: boolean;
   stallAt?: number;
+  omitBackup?: boolean;
+  deviceInformation?: boolean;
+  deviceName?: string;
   seed?: number;
   version: string;
 }
@@ -60,6 +63,9 @@ const program = new Command()
   .option('--drop-at <pct>', 'fault: the connection is dropped at this percentage', percent)
   .option('--malformed', 'fault: answers carry a malformed value')
   .option('--stall-at <pct>', 'fault: the backup stops sending at this percentage until the client gives up', percent)
+  .option('--omit-backup', 'fault: a streamed create ends COMPLETED without saying which backup it made')
+  .option('--no-device-information', 'fault: GET /os/device/information answers 404, like an older PiecesOS')
+  .option('--device-name <name>', "the device name put on this emulator's backups and answered by /os/device/information (default: the host name)")
   .option('--seed <count>', 'add this many metadata-only backups at start', intIn(0, 100_000, 'the seed count'))
   .option('--version <v>', 'the PiecesOS version to report and to form ids from', DEFAULT_VERSION)
   .exitOverride()
@@ -84,6 +90,9 @@ async function main(): Promise<void> {
   if (flags.failAt !== undefined) faults.failAtPercent = flags.failAt;
   if (flags.dropAt !== undefined) faults.dropAtPercent = flags.dropAt;
   if (flags.stallAt !== undefined) faults.stallAtPercent = flags.stallAt;
+  if (flags.omitBackup === true) faults.omitBackup = true;
+  // commander turns --no-device-information into deviceInformation: false.
+  if (flags.deviceInformation === false) faults.noDeviceInformation = true;
   const dataDir = path.resolve(flags.dataDir ?? path.join(os.tmpdir(), `pieces-backup-emulator-${process.pid}`));
 
   let emulator;
@@ -91,6 +100,7 @@ async function main(): Promise<void> {
     emulator = await startEmulator({
       port: flags.port, dataDir, framing: flags.framing, bytesPerSecond: flags.bytesPerSecond, faults, version: flags.version,
       ...(flags.source === undefined ? {} : { source: flags.source }),
+      ...(flags.deviceName === undefined ? {} : { deviceName: flags.deviceName }),
     });
     if (flags.seed !== undefined && flags.seed > 0) await emulator.seed(flags.seed);
   } catch (e) {

@@ -118,7 +118,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       const record = await job;
       const wire = service.toWire(record);
       if (streamed) {
-        write(JSON.stringify({ status: 'COMPLETED', percentage: 100, backup: wire }));
+        write(JSON.stringify(faults.omitBackup === true ? { status: 'COMPLETED', percentage: 100 } : { status: 'COMPLETED', percentage: 100, backup: wire }));
         res.end();
       } else if (faults.malformed === true) {
         sendJson(res, 200, { ...wire, bytes: `${record.bytes} bytes`, device_name: undefined });
@@ -238,6 +238,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       // This machine as PiecesOS sees it: `name` is the device name the emulator puts on its backups.
       if (method !== 'GET') return wrongMethod('GET');
       if (faults.serverError === true) return sendError(res, 500, 'PiecesOS hit an internal error; try again later.');
+      if (faults.noDeviceInformation === true) return sendError(res, 404, `There is no ${method} ${pathname} here; see the Backups API for the routes PiecesOS serves.`);
       return sendJson(res, 200, { name: service.deviceName, version, hardware: {}, dependencies: {} });
     }
     if (pathname === '/backups') return method === 'GET' ? handleApi(req, res, 'list', await body()) : wrongMethod('GET');

@@ -17,6 +17,10 @@ export const faultsSchema = z
     dropAtPercent: percent.optional(),
     malformed: z.boolean().optional(),
     stallAtPercent: percent.optional(),
+    /** A create ends COMPLETED without saying which backup it made (the client must not guess). */
+    omitBackup: z.boolean().optional(),
+    /** Like an older PiecesOS: GET /os/device/information answers 404. */
+    noDeviceInformation: z.boolean().optional(),
   })
   .strict();
 export type Faults = z.infer<typeof faultsSchema>;

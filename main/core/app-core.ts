@@ -10,6 +10,7 @@ import { TRANSPORT_KINDS, failureOf, isApiError, type ApiErrorKind } from '../ap
 import { BackupEngine, type EngineOptions } from '../engine/engine.js';
 import { openDeletionLog, openHistory } from '../engine/history.js';
 import { tryAcquireRunLock } from '../engine/run-lock.js';
+import { openDeviceIdentity } from '../engine/device-identity.js';
 import { systemClock, type Clock } from '../engine/clock.js';
 import { Emitter } from '../engine/emitter.js';
 import { openSettings, type StoreClass } from '../settings/store.js';
@@ -24,7 +25,6 @@ export interface AppCoreOptions {
   url?: string | null;
   storeClass?: StoreClass;
   clock?: Clock;
-  thisDevice?: string;
   env?: Record<string, string | undefined>;
   /** Called when PiecesOS is not found, e.g. to start the emulator; its URL is used with source 'emulator'. */
   fallbackUrl?: () => Promise<string>;
@@ -86,12 +86,13 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
     }
   };
 
+  const identity = openDeviceIdentity(opts.configDir, { now: () => clock.now(), ...(opts.log ? { log: (m: string) => opts.log?.('warn', m) } : {}) });
   const engine = new BackupEngine({
     api,
     settings,
     history,
     clock,
-    ...(opts.thisDevice ? { thisDevice: opts.thisDevice } : {}),
+    identity,
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.scheduleOverride ? { scheduleOverride: opts.scheduleOverride } : {}),
     runLock: () => tryAcquireRunLock(opts.configDir),

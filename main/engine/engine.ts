@@ -6,7 +6,6 @@
 // fire time computed by schedule.ts (node-cron's parser and matcher). Long waits are cut into
 // chunks of at most 10 minutes so a wall-clock change is noticed without polling: idle wakes at
 // most once per 10 minutes. After sleep, `systemResumed()` recomputes and checks catch-up.
-import { hostname } from 'node:os';
 import type { BackupsApi } from '../api/backups-api.js';
 import { BackupsApiError, TRANSPORT_KINDS, failureOf, isApiError } from '../api/errors.js';
 import type { Backup, BackupStatus } from '../api/wire.js';
@@ -18,7 +17,11 @@ import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { createCoalescer, type Coalescer } from './coalesce.js';
 import { Emitter } from './emitter.js';
 import { nextRuns, previousFireTime } from './schedule.js';
-import { planRetention } from './retention.js';
+import { applyPrune, planPrune, type PrunePlan } from './prune.js';
+import type { DeviceIdentityStore } from './device-identity.js';
+
+/** Said in the history and the log when PiecesOS completed a backup without naming it. */
+export const UNNAMED_BACKUP = 'PiecesOS did not say which backup it made, so retention was skipped for this run (it never deletes without knowing the new backup).';
 
 export const WAKE_CHUNK_MS = 10 * 60_000;
 /** A scheduled wake this late means the process slept through the fire time: it is a catch-up. */
@@ -32,8 +35,8 @@ export interface EngineOptions {
   settings: SettingsStore;
   history: HistoryStore;
   clock?: Clock;
-  /** The device name PiecesOS gives this machine's backups; learned from the first backup made. */
-  thisDevice?: string;
+  /** Which device is this computer (asked of PiecesOS, else learned from a backup made here; kept on disk). */
+  identity: DeviceIdentityStore;
   log?: (level: 'info' | 'warn', message: string) => void;
   /** Single flight across processes (the app, the daemon, the CLI on one config folder). */
   runLock?: RunLockFn;
@@ -96,14 +99,12 @@ export class BackupEngine {
   #nextRun: number | null = null;
   #started = false;
   #stopping = false;
-  #device: string | null;
   #lastCatchUpFor: number | null = null;
   #unsubscribe: (() => void) | null = null;
 
   constructor(opts: EngineOptions) {
     this.#o = opts;
     this.#clock = opts.clock ?? systemClock;
-    this.#device = opts.thisDevice ?? null;
     this.#state = createCoalescer((s) => this.#events.emit('state', s), { clock: this.#clock, intervalMs: opts.coalesceMs ?? 34 });
   }
 
@@ -249,11 +250,10 @@ export class BackupEngine {
     return r.started;
   }
 
-  /** What retention would delete now with this policy (a dry run). */
-  async previewRetention(policy: RetentionPolicy): Promise<Backup[]> {
+  /** What retention would delete now with this policy (a dry run): the very plan a run would make. */
+  async previewRetention(policy: RetentionPolicy): Promise<PrunePlan> {
     const api = await this.#o.api();
-    const list = await api.list();
-    return planRetention(list, { ...policy, enabled: true }, { now: new Date(this.#clock.now()), thisDevice: this.#deviceName() }).delete;
+    return planPrune(api, { ...policy, enabled: true }, { identity: this.#o.identity, now: new Date(this.#clock.now()) });
   }
 
   // --- running a backup --------------------------------------------------------------------
@@ -290,12 +290,13 @@ export class BackupEngine {
       });
       running.status = 'COMPLETED';
       running.percentage = 100;
-      if (backup) this.#device = backup.deviceName || this.#device;
-      entry = this.#entry(running, 'completed', backup ? { bytes: backup.bytes, backupId: backup.id } : {});
+      // The device name on a backup this machine's own create returned is this computer's.
+      if (backup) await this.#o.identity.learnFromOwnBackup(backup.deviceName);
+      entry = this.#entry(running, 'completed', backup ? { bytes: backup.bytes, backupId: backup.id } : { note: UNNAMED_BACKUP });
       this.#lastSuccess = successOf(entry);
       this.#lastError = null;
       this.#retryChain = 0;
-      await this.#afterSuccess(api, running.abort.signal);
+      await this.#afterSuccess(api, running.abort.signal, backup);
     } catch (e) {
       if (running.abort.signal.aborted) {
         const reason = running.abort.signal.reason;
@@ -331,38 +332,31 @@ export class BackupEngine {
   }
 
   /** Retention (when on) and a fresh list for the window; neither can turn the backup into a failure. */
-  async #afterSuccess(api: BackupsApi, signal: AbortSignal): Promise<void> {
+  async #afterSuccess(api: BackupsApi, signal: AbortSignal, made: Backup | null): Promise<void> {
     const policy = this.#settings().retention;
-    let list: Backup[];
-    try {
-      list = await api.list({ signal });
-    } catch (e) {
-      if (policy.enabled) this.#log('warn', `Retention did not run: the backup list could not be read (${(e as Error).message}).`);
+    if (!policy.enabled || made === null) {
+      // Without knowing which backup was just made, retention could delete it: skip it this time.
+      if (policy.enabled) this.#log('warn', `Retention did not run: ${UNNAMED_BACKUP}`);
+      await api.list({ signal }).then((list) => this.#events.emit('backups', list), () => undefined);
       return;
     }
-    if (policy.enabled) {
-      const plan = planRetention(list, policy, { now: new Date(this.#clock.now()), thisDevice: this.#deviceName() });
-      const deleted: Backup[] = [];
-      const failed: Array<{ id: string; error: RunError }> = [];
-      for (const b of plan.delete) {
-        if (signal.aborted) break;
-        try {
-          await api.delete(b.id, b, { signal });
-          deleted.push(b);
-          await this.#o.deletions
-            ?.record({ at: this.#iso(), backupId: b.id, created: b.created, deviceName: b.deviceName, bytes: b.bytes, reason: describePolicy(policy) })
-            .catch((e: Error) => this.#log('warn', `Could not record the deletion of ${b.id} (${e.message}).`));
-          this.#log('info', `Retention deleted backup ${b.id} (${b.deviceName}, ${b.created}).`);
-        } catch (e) {
-          failed.push({ id: b.id, error: toRunError(e) });
-          this.#log('warn', `Retention could not delete backup ${b.id}: ${toRunError(e).message}`);
-        }
-      }
-      if (deleted.length || failed.length) this.#events.emit('retention', { deleted, failed });
-      const gone = new Set(deleted.map((b) => b.id));
-      list = list.filter((b) => !gone.has(b.id));
+    let plan: PrunePlan;
+    try {
+      plan = await planPrune(api, policy, { identity: this.#o.identity, now: new Date(this.#clock.now()), justMade: made.id, signal });
+    } catch (e) {
+      this.#log('warn', `Retention did not run: the backup list could not be read (${toRunError(e).message}).`);
+      return;
     }
-    this.#events.emit('backups', list);
+    if (plan.skipped) this.#log('info', `Retention deleted nothing: ${plan.skipped}`);
+    const outcome = await applyPrune(api, plan, policy, {
+      ...(this.#o.deletions ? { deletions: this.#o.deletions } : {}),
+      log: (level, message) => this.#log(level, message),
+      now: () => new Date(this.#clock.now()),
+      signal,
+    });
+    if (outcome.deleted.length || outcome.failed.length) this.#events.emit('retention', outcome);
+    const gone = new Set(outcome.deleted.map((b) => b.id));
+    this.#events.emit('backups', plan.list.filter((b) => !gone.has(b.id)));
   }
 
   // --- retries ------------------------------------------------------------------------------
@@ -481,10 +475,6 @@ export class BackupEngine {
     return Number.isFinite(end) && end > this.#clock.now() ? p : null;
   }
 
-  #deviceName(): string {
-    return this.#device ?? hostname();
-  }
-
   #emitState(): void {
     this.#state.push(this.getState(), true);
   }
@@ -511,9 +501,4 @@ function successOf(e: HistoryEntry): NonNullable<EngineState['lastSuccess']> {
   if (e.bytes !== undefined) s.bytes = e.bytes;
   if (e.backupId !== undefined) s.backupId = e.backupId;
   return s;
-}
-
-function describePolicy(p: RetentionPolicy): string {
-  const rules = [p.keepLast !== null ? `keep the newest ${p.keepLast}` : null, p.maxAgeDays !== null ? `keep those younger than ${p.maxAgeDays} days` : null].filter(Boolean);
-  return `retention: ${rules.join(' or ')}${p.includeOtherDevices ? ' (all devices)' : ''}`;
 }

@@ -18,6 +18,7 @@ const entrySchema = z.object({
   bytes: z.number().optional(),
   backupId: z.string().optional(),
   error: z.object({ kind: z.string(), message: z.string() }).optional(),
+  note: z.string().optional(),
 });
 
 export interface HistoryStore {

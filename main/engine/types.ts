@@ -20,6 +20,8 @@ export interface HistoryEntry {
   bytes?: number;
   backupId?: string;
   error?: RunError;
+  /** Something worth knowing about a run that still counts as its result (e.g. retention skipped). */
+  note?: string;
 }
 
 export type EnginePhase = 'idle' | 'running' | 'paused' | 'offline' | 'error';

@@ -51,7 +51,7 @@ export interface InvokeResponses {
   'history:list': HistoryEntry[];
   'settings:update': Settings;
   'schedule:preview': SchedulePreview;
-  'retention:preview': { wouldDelete: Backup[] };
+  'retention:preview': RetentionPreview;
   'pause:set': EngineState;
   'pause:resume': EngineState;
   'connection:check': ConnectionInfo;
@@ -59,6 +59,17 @@ export interface InvokeResponses {
 
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof requestSchemas)[C]>;
 export type InvokeResponse<C extends InvokeChannel> = InvokeResponses[C];
+
+/** The dry run of a retention policy: the very plan a backup run or `prune` would carry out now. */
+export interface RetentionPreview {
+  wouldDelete: Backup[];
+  /** The device name taken as this computer's; null while it is not known. */
+  thisDevice: string | null;
+  /** Why nothing would be deleted by rule (e.g. this computer is not known yet); null otherwise. */
+  skipped: string | null;
+  /** Kept because dated more than 5 minutes in the future. */
+  futureDated: Backup[];
+}
 
 /** Every invoke answers a Result, so errors cross IPC as data instead of as thrown strings. */
 export type IpcError = { kind: RunError['kind'] | 'invalid-request' | 'unknown-channel'; message: string };

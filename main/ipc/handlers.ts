@@ -63,7 +63,10 @@ export const INVOKE_HANDLERS: Record<InvokeChannel, Handler> = {
     }
   },
   'schedule:preview': async (ctx, spec: ScheduleSpec) => schedulePreview(spec, new Date(ctx.now())),
-  'retention:preview': async (ctx, policy) => ({ wouldDelete: await ctx.engine.previewRetention(policy) }),
+  'retention:preview': async (ctx, policy) => {
+    const plan = await ctx.engine.previewRetention(policy);
+    return { wouldDelete: plan.delete, thisDevice: plan.thisDevice, skipped: plan.skipped, futureDated: plan.futureDated };
+  },
   'pause:set': async (ctx, p: { until: '1h' | 'tomorrow' | 'resume' }) => ctx.engine.pause(p.until),
   'pause:resume': async (ctx) => ctx.engine.resume(),
   'connection:check': (ctx) => ctx.checkConnection(),

@@ -3,14 +3,14 @@
 // `settings:update` and shows main's answer. Main validates everything again: the checks here
 // only turn obvious slips (an empty number) into friendlier sentences.
 import type { Backup } from '../../main/api/wire.js';
-import type { IpcError, RetentionPolicyInput, SchedulePreview, ScheduleSpec, Settings, SettingsPatchInput } from './settings-types.js';
+import type { IpcError, RetentionPolicyInput, RetentionPreview, SchedulePreview, ScheduleSpec, Settings, SettingsPatchInput } from './settings-types.js';
 import { el, replaceChildren, setText, show } from '../dom.js';
 import { formatBytes, formatDate, formatRunTime } from '../format.js';
 import { normalizeBaseUrl } from '../../main/api/base-url.js';
 
 export interface SettingsActions {
   previewSchedule(spec: ScheduleSpec): Promise<{ ok: true; value: SchedulePreview } | { ok: false; error: IpcError }>;
-  previewRetention(policy: RetentionPolicyInput): Promise<{ ok: true; value: { wouldDelete: Backup[] } } | { ok: false; error: IpcError }>;
+  previewRetention(policy: RetentionPolicyInput): Promise<{ ok: true; value: RetentionPreview } | { ok: false; error: IpcError }>;
   save(patch: SettingsPatchInput): Promise<{ ok: true; value: Settings } | { ok: false; error: IpcError }>;
 }
 
@@ -89,7 +89,7 @@ export function createSettingsForm(actions: SettingsActions): SettingsForm {
   const root = el('form', { class: 'settings', 'aria-label': 'Settings', novalidate: true },
     el('fieldset', {}, el('legend', {}, 'Schedule'), field('Back up', kind), hoursRow, dayRow, timeRow, cronRow, schedPreview),
     el('fieldset', {}, el('legend', {}, 'Retention'), retention.row,
-      field('Keep the newest (backups)', keepLast), field('Keep backups younger than (days)', maxAge), otherDevices.row,
+      field('Keep the newest (backups of each device)', keepLast, 'Counted per device: another device’s backups never push out this computer’s.'), field('Keep backups younger than (days)', maxAge), otherDevices.row,
       el('div', { class: 'inline' }, retentionButton), retentionOut),
     el('fieldset', {}, el('legend', {}, 'Notifications'), onFailure.row, onSuccess.row, afterCatchUp.row),
     el('fieldset', {}, el('legend', {}, 'PiecesOS'), autoDiscover.row, field('PiecesOS URL', url)),
@@ -225,16 +225,21 @@ export function createSettingsForm(actions: SettingsActions): SettingsForm {
       replaceChildren(retentionOut, el('p', { class: 'error' }, r.error.message));
       return;
     }
-    const list = r.value.wouldDelete;
+    const { wouldDelete: list, skipped, futureDated, thisDevice } = r.value;
+    const device = thisDevice === null ? null : el('p', { class: 'hint' }, `This computer’s backups are those of “${thisDevice}”.`);
+    const future = futureDated.length === 0 ? null
+      : el('p', {}, `Kept because dated in the future (a wrong clock): ${futureDated.slice(0, 5).map((b) => `${formatDate(b.created)} · ${b.deviceName}`).join('; ')}${futureDated.length > 5 ? ` and ${futureDated.length - 5} more` : ''}.`);
     if (!policy.enabled) replaceChildren(retentionOut, el('p', {}, 'Retention is off: nothing would be deleted.'));
-    else if (list.length === 0) replaceChildren(retentionOut, el('p', {}, 'Nothing would be deleted.'));
+    else if (skipped !== null) replaceChildren(retentionOut, el('p', {}, `Nothing would be deleted: ${skipped}`), future);
+    else if (list.length === 0) replaceChildren(retentionOut, el('p', {}, 'Nothing would be deleted.'), device, future);
     else {
       const shown = list.slice(0, 20);
       replaceChildren(retentionOut,
         el('p', {}, `Would delete ${list.length.toLocaleString()} backup${list.length === 1 ? '' : 's'}:`),
         el('ul', { class: 'would-delete', 'aria-label': 'Backups retention would delete' },
           ...shown.map((b) => el('li', {}, `${formatDate(b.created)} · ${formatBytes(b.bytes)} · ${b.deviceName}`))),
-        list.length > shown.length ? el('p', { class: 'more' }, `and ${(list.length - shown.length).toLocaleString()} more`) : null);
+        list.length > shown.length ? el('p', { class: 'more' }, `and ${(list.length - shown.length).toLocaleString()} more`) : null,
+        device, future);
     }
   });
 

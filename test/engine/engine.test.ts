@@ -15,6 +15,7 @@ import { ManualClock } from '../../main/engine/clock.js';
 import { BackupEngine } from '../../main/engine/engine.js';
 import { openDeletionLog, openHistory } from '../../main/engine/history.js';
 import { openSettings } from '../../main/settings/store.js';
+import { openDeviceIdentity } from '../../main/engine/device-identity.js';
 import type { SettingsPatch } from '../../main/settings/schema.js';
 import type { EngineState, HistoryEntry } from '../../main/engine/types.js';
 import type { Backup } from '../../main/api/wire.js';
@@ -93,7 +94,8 @@ async function rig(t: TestContext, o: RigOptions = {}) {
   for (const e of o.history ?? []) await history.record(e);
   const deletionLog = openDeletionLog(cfg);
   const logs: string[] = [];
-  const engine = new BackupEngine({ api: async () => api, settings, history, clock, thisDevice: DEVICE, deletions: deletionLog, log: (_l, m) => void logs.push(m) });
+  const identity = openDeviceIdentity(cfg, { now: () => clock.now() });
+  const engine = new BackupEngine({ api: async () => api, settings, history, clock, identity, deletions: deletionLog, log: (_l, m) => void logs.push(m) });
   const states: EngineState[] = [];
   engine.on('state', (st) => states.push(st));
   let starts = 0;
@@ -456,9 +458,12 @@ test('retention runs after success: this device only, never the newest, deletion
   r.engine.on('retention', (e) => retention.push(...e.deleted.map((b) => b.id)));
   const lists: string[][] = [];
   r.engine.on('backups', (l) => lists.push(l.map((b) => b.id)));
+  // Ages are judged on the engine's clock against dates the emulator stamps in real time.
+  r.clock.jump(Date.now() - r.clock.now());
   await r.engine.start();
   const preview = await r.engine.previewRetention(r.settings.get().retention);
-  assert.deepEqual(preview.map((b) => b.id), []);
+  assert.deepEqual(preview.delete.map((b) => b.id), []);
+  assert.equal(preview.thisDevice, DEVICE, 'PiecesOS named this device');
   const run = r.engine.backupNow();
   assert.ok(run.started);
   const entry = await run.done;
