@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { writeFile, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync, spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { tryAcquireRunLock, LOCK_FILE } from '../../main/engine/run-lock.js';
 import { withTempDir } from '../helpers/temp-dir.js';
+import { raceForLock } from '../helpers/lock-race.js';
 
 const withDir = (fn: (dir: string) => Promise<void>) => withTempDir('lock', fn);
 
@@ -44,25 +45,6 @@ test('releasing does not remove a lock someone else took over meanwhile', () =>
     const owner = JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'));
     assert.equal(owner.token, 'other');
   }));
-
-/** Starts `n` processes that each try the lock once and report 'won' or 'lost'. Each holds what
- * it got until every one has answered, so a winner never exits early and frees the lock. */
-async function raceForLock(dir: string, n: number): Promise<string[]> {
-  const moduleUrl = new URL('../../main/engine/run-lock.ts', import.meta.url).href;
-  const script = `import { tryAcquireRunLock } from ${JSON.stringify(moduleUrl)};
-    const r = await tryAcquireRunLock(${JSON.stringify(dir)});
-    process.stdout.write('lock' in r ? 'won' : 'lost');
-    process.stdin.resume();
-    process.stdin.on('end', () => process.exit(0));`;
-  const children = Array.from({ length: n }, () =>
-    spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] }),
-  );
-  const results = await Promise.all(
-    children.map((p) => new Promise<string>((resolve) => p.stdout.once('data', (d) => resolve(String(d))))),
-  );
-  await Promise.all(children.map((p) => new Promise((resolve) => { p.on('close', resolve); p.stdin.end(); })));
-  return results;
-}
 
 test('eight processes racing for the lock: exactly one wins', () =>
   withDir(async (dir) => {
