@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { tryAcquireRunLock, LOCK_FILE } from '../../main/engine/run-lock.js';
 import { ManualClock } from '../../main/engine/clock.js';
 import { withTempDir } from '../helpers/temp-dir.js';
-import { raceForLock } from '../helpers/lock-race.js';
+import { raceForLock, startLockHolder } from '../helpers/lock-children.js';
 
 const withDir = (fn: (dir: string) => Promise<void>) => withTempDir('lock', fn);
 const onLinux = { skip: process.platform !== 'linux' ? 'the OS tells who owns a pid only through /proc (Linux)' : false } as const;
@@ -20,20 +20,6 @@ async function liveProcess(t: TestContext, args: string[] = []): Promise<ChildPr
   const child = spawn(process.execPath, ['-e', 'process.stdout.write("ready"); setInterval(() => {}, 1000)', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   t.after(() => void child.kill('SIGKILL'));
   await new Promise((resolve) => child.stdout!.once('data', resolve));
-  return child as ChildProcess & { pid: number };
-}
-
-/** A process that took the lock with the real code and holds it until told to quit. */
-async function lockHolder(t: TestContext, dir: string): Promise<ChildProcess & { pid: number }> {
-  const moduleUrl = new URL('../../main/engine/run-lock.ts', import.meta.url).href;
-  const script = `import { tryAcquireRunLock } from ${JSON.stringify(moduleUrl)};
-    const r = await tryAcquireRunLock(${JSON.stringify(dir)});
-    process.stdout.write('lock' in r ? 'won' : 'lost');
-    process.stdin.resume();
-    process.stdin.on('end', () => process.exit(0));`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  t.after(() => void child.kill('SIGKILL'));
-  assert.equal(String(await new Promise((resolve) => child.stdout!.once('data', resolve))), 'won');
   return child as ChildProcess & { pid: number };
 }
 
@@ -69,7 +55,7 @@ test('the owner refreshes the heartbeat every 30 s while it holds the lock; no t
 
 test('a live owner with a fresh heartbeat is honoured; the same owner hung for over 2 minutes is taken over', (t) =>
   withDir(async (dir) => {
-    const holder = await lockHolder(t, dir);
+    const holder = await startLockHolder(dir, (fn) => t.after(fn));
     const held = await tryAcquireRunLock(dir);
     assert.ok('heldBy' in held);
     assert.equal(held.heldBy.pid, holder.pid);

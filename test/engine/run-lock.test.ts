@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { tryAcquireRunLock, LOCK_FILE } from '../../main/engine/run-lock.js';
 import { withTempDir } from '../helpers/temp-dir.js';
-import { raceForLock } from '../helpers/lock-race.js';
+import { raceForLock } from '../helpers/lock-children.js';
 
 const withDir = (fn: (dir: string) => Promise<void>) => withTempDir('lock', fn);
 
