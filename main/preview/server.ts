@@ -67,6 +67,24 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
+/** The path of a request target, or null when it cannot be parsed (a client's input, not our bug). */
+function pathOf(target: string | undefined): string | null {
+  try {
+    return new URL(target ?? '/', 'http://127.0.0.1').pathname;
+  } catch {
+    return null;
+  }
+}
+
+/** Percent-decodes one path segment, or null when its encoding is malformed (e.g. `%E0%A4%A`). */
+function decodedSegment(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
+
 async function ensureRenderer(dir: string): Promise<void> {
   const present = await Promise.all(['index.html', 'app.js', 'styles.css', 'preview-bridge.js'].map((f) => access(path.join(dir, f)).then(() => true, () => false)));
   if (present.every(Boolean)) return;
@@ -148,10 +166,13 @@ export async function startPreview(opts: PreviewOptions): Promise<RunningPreview
       res.end('The preview answers only its own page on 127.0.0.1 or localhost.\n');
       return;
     }
-    const { pathname } = new URL(req.url ?? '/', origin);
+    const pathname = pathOf(req.url);
+    if (pathname === null) return sendJson(res, 400, failure('invalid-request', 'The request address is not a valid URL.'));
     if (pathname.startsWith('/ipc/')) {
       if (req.method !== 'POST') return sendJson(res, 405, failure('invalid-request', 'Use POST for IPC calls.'));
-      return handleIpc(req, res, decodeURIComponent(pathname.slice(5)));
+      const channel = decodedSegment(pathname.slice(5));
+      if (channel === null) return sendJson(res, 400, failure('invalid-request', 'The request path is not valid: its percent-encoding is malformed.'));
+      return handleIpc(req, res, channel);
     }
     if (pathname === '/events' && req.method === 'GET') return handleEvents(req, res);
     const name = req.method === 'GET' || req.method === 'HEAD' ? staticName(pathname) : null;
