@@ -7,6 +7,7 @@ import type { BackupsApi } from '../api/backups-api.js';
 import { defaultConfigDir } from '../settings/paths.js';
 import { savedPiecesOsUrl } from '../settings/saved-url.js';
 import { exitCodeFor } from './exit-codes.js';
+import { safeJson, visible } from '../shared/terminal-text.js';
 
 export interface CliIO {
   out(text: string): void;
@@ -67,8 +68,8 @@ export function errorFields(e: unknown): { kind: string; message: string } {
 /** Print the error the way the mode asks and return the exit code for it. */
 export function reportError(io: CliIO, g: Pick<GlobalOptions, 'json'>, e: unknown): number {
   const { kind, message } = errorFields(e);
-  if (g.json) io.out(JSON.stringify({ event: 'error', kind, message }) + '\n');
-  else io.err(`pieces-backup: ${message}\n`);
+  if (g.json) io.out(safeJson({ event: 'error', kind, message }) + '\n');
+  else io.err(`pieces-backup: ${visible(message)}\n`);
   return exitCodeFor(kind);
 }
 

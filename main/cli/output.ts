@@ -1,6 +1,7 @@
 // What the CLI prints: the --json shapes (a stable contract for scripts) and the human table.
 import type { Backup } from '../api/wire.js';
 import { formatBytes, formatLocalDateTime } from '../shared/format.js';
+import { visible } from '../shared/terminal-text.js';
 
 export interface BackupJson {
   id: string;
@@ -26,11 +27,19 @@ export function backupJson(b: Backup): BackupJson {
   };
 }
 
-/** A plain-text table, columns padded to their widest cell. */
-export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+/** A plain-text table, columns padded to their widest cell. Cells are shown with `visible`
+ * (they hold server strings), and widths measured on what is shown. */
+export function table(headers: string[], rawRows: string[][]): string {
+  const rows = rawRows.map((r) => headers.map((_, i) => visible(r[i] ?? '')));
+  // A loop, not Math.max(...column): spreading 130,000+ arguments overflows the call stack.
+  const widths = headers.map((h) => h.length);
+  for (const r of rows) {
+    for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i] ?? 0, r[i]?.length ?? 0);
+  }
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
-  return [line(headers), ...rows.map(line)].join('\n') + '\n';
+  const lines = [line(headers)];
+  for (const r of rows) lines.push(line(r));
+  return lines.join('\n') + '\n';
 }
 
 export function backupsTable(list: Backup[]): string {
@@ -41,5 +50,5 @@ export function backupsTable(list: Backup[]): string {
 
 /** One line for a finished backup. */
 export function describeBackup(b: Backup): string {
-  return `Backed up ${formatBytes(b.bytes)} as ${b.id} (${formatLocalDateTime(b.created)}, ${b.deviceName}).`;
+  return `Backed up ${formatBytes(b.bytes)} as ${visible(b.id)} (${visible(formatLocalDateTime(b.created))}, ${visible(b.deviceName)}).`;
 }

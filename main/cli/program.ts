@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { CliIO, GlobalOptions } from './context.js';
 import { reportError } from './context.js';
 import { EXIT_USAGE } from './exit-codes.js';
+import { safeJson, visible } from '../shared/terminal-text.js';
 import { BASE_URL_HINT, normalizeBaseUrl } from '../api/base-url.js';
 // Commands load on demand (separate chunks in the build), so `list` does not pay for the
 // scheduler and settings libraries, nor the daemon for the progress bar.
@@ -32,7 +33,7 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = ne
     .option('--config-dir <dir>', "settings and history folder (default: the tray app's own)")
     .showHelpAfterError('(run pieces-backup --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s.split('\n').map(visible).join('\n')) });
 
   const globals = (): GlobalOptions => ({ ...program.opts<GlobalOptions>(), timeoutGiven: program.getOptionValueSource('timeout') === 'cli' });
   const run = (fn: () => Promise<number>) => async () => {
@@ -75,7 +76,7 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = ne
       // --help and --version end here with code 0; anything else is a usage mistake.
       if (e.exitCode === 0) return 0;
       const json = argv.includes('--json');
-      if (json) io.out(JSON.stringify({ event: 'error', kind: 'usage', message: e.message.replace(/^error: /, '') }) + '\n');
+      if (json) io.out(safeJson({ event: 'error', kind: 'usage', message: e.message.replace(/^error: /, '') }) + '\n');
       return EXIT_USAGE;
     }
     return reportError(io, { json: argv.includes('--json') }, e);

@@ -3,6 +3,7 @@
 // repeats, so logs stay short.
 import type { BackupProgress } from '../api/wire.js';
 import type { CliIO } from './context.js';
+import { safeJson, visible } from '../shared/terminal-text.js';
 
 export interface ProgressView {
   update(p: BackupProgress): void;
@@ -13,7 +14,7 @@ export interface ProgressView {
 export async function progressView(io: CliIO, json: boolean): Promise<ProgressView> {
   if (json) {
     return {
-      update: (p) => io.out(JSON.stringify({ event: 'progress', status: p.status, percentage: p.percentage }) + '\n'),
+      update: (p) => io.out(safeJson({ event: 'progress', status: p.status, percentage: p.percentage }) + '\n'),
       finish: () => {},
     };
   }
@@ -26,14 +27,15 @@ export async function progressView(io: CliIO, json: boolean): Promise<ProgressVi
     );
     bar.start(100, 0, { status: '' });
     return {
-      update: (p) => bar.update(p.percentage ?? bar.getProgress() * 100, { status: p.status === 'IN-PROGRESS' ? '' : p.status }),
+      update: (p) => bar.update(p.percentage ?? bar.getProgress() * 100, { status: p.status === 'IN-PROGRESS' ? '' : visible(p.status) }),
       finish: () => bar.stop(),
     };
   }
   let last = '';
   return {
     update: (p) => {
-      const line = p.percentage === null ? p.status : `${p.status} ${Math.floor(p.percentage)} %`;
+      const status = visible(p.status);
+      const line = p.percentage === null ? status : `${status} ${Math.floor(p.percentage)} %`;
       if (line !== last) io.out(line + '\n');
       last = line;
     },

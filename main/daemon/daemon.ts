@@ -4,7 +4,8 @@ import { createAppCore } from '../core/app-core.js';
 import { describeSchedule, validateSchedule } from '../engine/schedule.js';
 import type { EngineState } from '../engine/types.js';
 import type { ScheduleSpec } from '../settings/schema.js';
-import { formatBytes, formatLocalDateTime } from '../shared/format.js';
+import { asSentence, formatBytes, formatLocalDateTime } from '../shared/format.js';
+import { safeJson, visible } from '../shared/terminal-text.js';
 
 /** Local time for people reading the log; JSON lines keep ISO 8601 for machines. */
 const local = (iso: string) => formatLocalDateTime(iso);
@@ -17,14 +18,24 @@ export interface DaemonOptions {
   schedule?: string;
   out?: (line: string) => void;
   signal?: AbortSignal;
+  /** Request timeout and the longest silence allowed in a stream (ms); the app's defaults when absent. */
+  timeoutMs?: number;
 }
 
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
   const emit = (event: string, text: string, data: Record<string, unknown> = {}) => {
     const now = new Date().toISOString();
-    out(opts.json ? JSON.stringify({ time: now, event, ...data, message: text }) : `${formatLocalDateTime(now, { seconds: true })} ${text}`);
+    // Log text carries server strings (device names, error messages): never raw to a terminal.
+    out(opts.json ? safeJson({ time: now, event, ...data, message: text }) : `${formatLocalDateTime(now, { seconds: true })} ${visible(text)}`);
   };
+  // SIGTERM must end the daemon promptly whatever it is waiting on: every start-up step is raced
+  // against the signal, and nothing at start waits on PiecesOS without the engine's abort.
+  const stopped = new Promise<'stopped'>((resolve) => {
+    if (!opts.signal) return; // runs until the process ends
+    if (opts.signal.aborted) return resolve('stopped');
+    opts.signal.addEventListener('abort', () => resolve('stopped'), { once: true });
+  });
 
   let override: ScheduleSpec | undefined;
   if (opts.schedule !== undefined) {
@@ -42,6 +53,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       configDir: opts.configDir,
       url: opts.url ?? null,
       ...(override ? { scheduleOverride: override } : {}),
+      ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs, stallTimeoutMs: opts.timeoutMs }),
       log: (level, message) => emit(level === 'warn' ? 'warning' : 'info', message),
     });
   } catch (e) {
@@ -66,9 +78,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     lastPhase = s.phase;
   });
   core.engine.on('run-finished', ({ entry, retryAt }) => {
-    const what = `${entry.trigger} backup ${entry.result}`;
+    const what = `${entry.trigger[0]?.toUpperCase() ?? ''}${entry.trigger.slice(1)} backup ${entry.result}`;
     const detail = entry.error ? `: ${entry.error.message}` : entry.backupId ? ` (${entry.backupId}, ${formatBytes(entry.bytes)})` : '';
-    emit('run', `${what}${detail}${retryAt ? `; retrying at ${local(retryAt)}` : ''}`, { entry, retryAt });
+    // The message usually ends a sentence already ("…try again later."): the retry is the next one.
+    emit('run', `${asSentence(what + detail)}${retryAt ? ` Retrying at ${local(retryAt)}.` : ''}`, { entry, retryAt });
   });
   core.engine.on('catch-up', ({ missed }) => emit('catch-up', `Catching up the backup missed at ${local(missed)}`, { missed }));
   core.engine.on('retention', ({ deleted, failed }) =>
@@ -76,18 +89,21 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   );
   core.onNotice((n) => emit('notice', `${n.title}: ${n.body}`, { kind: n.kind }));
 
-  const spec = override ?? (await core.snapshot().then((s) => s.settings.schedule).catch(() => null));
-  emit('start', `Pieces Backup daemon started (config ${opts.configDir}; schedule: ${spec ? describeSchedule(spec) : 'unknown'}).`, { configDir: opts.configDir });
-  await core.start();
+  // The saved schedule is local: no request (a list or a snapshot) that SIGTERM would wait on.
+  const spec = override ?? core.current().settings.schedule;
+  emit('start', `Pieces Backup daemon started (config ${opts.configDir}; schedule: ${describeSchedule(spec)}).`, { configDir: opts.configDir });
 
   // The engine's timers are unref'd (they never hold a CLI open); the daemon itself must stay up.
   // This interval wakes only every ~12 days.
   const keepAlive = setInterval(() => undefined, 2 ** 30);
-  await new Promise<void>((resolve) => {
-    if (!opts.signal) return; // runs until the process ends
-    if (opts.signal.aborted) return resolve();
-    opts.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+  const started = await Promise.race([core.start().then(() => 'started' as const), stopped]).catch((e: unknown) => e);
+  if (started !== 'started' && started !== 'stopped') {
+    clearInterval(keepAlive);
+    emit('error', `The daemon could not start: ${(started as Error).message}`, { kind: 'internal' });
+    await core.stop();
+    return 1;
+  }
+  await stopped;
   clearInterval(keepAlive);
   emit('stop', 'Stopping: canceling any backup in flight.');
   await core.stop();

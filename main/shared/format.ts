@@ -68,3 +68,10 @@ export function formatLocalDateTime(iso: string, opts: { seconds?: boolean } = {
   if (Number.isNaN(d.getTime())) return iso;
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock(d)}${opts.seconds ? `:${pad(d.getSeconds())}` : ''}`;
 }
+
+/** `text` as a finished sentence: a full stop added unless it already ends in one (. ! ? …), so
+ * text joined after it starts a new sentence instead of giving "…later.; retrying". */
+export function asSentence(text: string): string {
+  const t = text.trimEnd();
+  return t === '' || /[.!?…]$/.test(t) ? t : `${t}.`;
+}

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { startEmulator } from '../../emulator/server.js';
 import { runDaemon } from '../../main/daemon/daemon.js';
 import { openHistory } from '../../main/engine/history.js';
@@ -22,13 +23,20 @@ function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
   });
 }
 
+/** A daily cron (6 fields) that fires once, `inMs` from now: schedules firing more often than every
+ * 5 minutes are refused, so a test waits for one exact time of day instead. */
+function cronAt(inMs: number): string {
+  const d = new Date(Date.now() + inMs);
+  return `${d.getSeconds()} ${d.getMinutes()} ${d.getHours()} * * *`;
+}
+
 test('a scheduled backup happens (--schedule override, JSON lines)', { timeout: 30_000 }, () =>
   withDirs(async (dir) => {
     const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), log: () => undefined });
     try {
       const lines: string[] = [];
       const ac = new AbortController();
-      const running = runDaemon({ configDir: join(dir, 'cfg'), url: emu.url, json: true, schedule: '*/2 * * * * *', out: (l) => lines.push(l), signal: ac.signal });
+      const running = runDaemon({ configDir: join(dir, 'cfg'), url: emu.url, json: true, schedule: cronAt(3000), out: (l) => lines.push(l), signal: ac.signal });
       const events = () => lines.map((l) => JSON.parse(l) as { event: string; entry?: { trigger: string; result: string } });
       await waitFor(() => events().some((e) => e.event === 'run' && e.entry?.trigger === 'scheduled' && e.entry.result === 'completed'), 20_000, 'a scheduled backup');
       ac.abort();
@@ -48,11 +56,14 @@ test('SIGTERM mid-backup: the stream is aborted, the run recorded canceled, exit
     const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), bytesPerSecond: 100_000, log: () => undefined });
     try {
       const cfg = join(dir, 'cfg');
+      // A daily schedule set long ago: the daemon catches up at once.
+      await mkdir(cfg, { recursive: true });
+      await writeFile(join(cfg, 'config.json'), JSON.stringify({ schedule: { kind: 'daily', time: '12:00' }, scheduleSetAt: '2020-01-01T00:00:00.000Z' }));
       const daemonUrl = new URL('../../main/daemon/daemon.ts', import.meta.url).href;
       const script = `import { runDaemon } from ${JSON.stringify(daemonUrl)};
         const ac = new AbortController();
         for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => ac.abort());
-        process.exitCode = await runDaemon({ configDir: ${JSON.stringify(cfg)}, url: ${JSON.stringify(emu.url)}, json: true, schedule: '* * * * * *', signal: ac.signal });`;
+        process.exitCode = await runDaemon({ configDir: ${JSON.stringify(cfg)}, url: ${JSON.stringify(emu.url)}, json: true, signal: ac.signal });`;
       const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout.on('data', (d) => (out += String(d)));

@@ -8,6 +8,7 @@ import { tryAcquireRunLock } from '../../engine/run-lock.js';
 import { backupJson, describeBackup } from '../output.js';
 import { progressView } from '../progress-view.js';
 import { recordCliRun } from '../record-run.js';
+import { safeJson } from '../../shared/terminal-text.js';
 
 export async function createCommand(io: CliIO, g: GlobalOptions, opts: { stream: boolean; signal?: AbortSignal }): Promise<number> {
   // Single flight with the tray app and the daemon sharing this config folder.
@@ -54,7 +55,7 @@ async function createUnderLock(io: CliIO, given: GlobalOptions, opts: { stream: 
   });
   if (g.json) {
     const shown = backup ? backupJson(backup) : null;
-    io.out(JSON.stringify(opts.stream ? { event: 'done', status: 'COMPLETED', backup: shown } : shown) + '\n');
+    io.out(safeJson(opts.stream ? { event: 'done', status: 'COMPLETED', backup: shown } : shown) + '\n');
   } else {
     io.out((backup ? describeBackup(backup) : UNNAMED_BACKUP) + '\n');
   }

@@ -14,6 +14,8 @@ export async function daemonCommand(io: CliIO, g: GlobalOptions, opts: { schedul
     url: g.url ?? null,
     json: g.json,
     ...(opts.schedule === undefined ? {} : { schedule: opts.schedule }),
+    // Without --timeout the daemon keeps the app's own timeouts, as the tray app would run.
+    ...(g.timeoutGiven ? { timeoutMs: g.timeout * 1000 } : {}),
     out: (line) => io.out(line.endsWith('\n') ? line : line + '\n'),
     signal: opts.signal,
   });

@@ -3,6 +3,7 @@
 // server has the last word.
 import type { CliIO, GlobalOptions } from '../context.js';
 import { connect } from '../context.js';
+import { safeJson, visible } from '../../shared/terminal-text.js';
 
 export async function deleteCommand(io: CliIO, g: GlobalOptions, id: string): Promise<number> {
   const { client } = await connect(io, g);
@@ -11,6 +12,6 @@ export async function deleteCommand(io: CliIO, g: GlobalOptions, id: string): Pr
     () => undefined, // listing is only a nicety here; the delete itself decides
   );
   await client.delete(id, known);
-  io.out(g.json ? JSON.stringify({ deleted: id }) + '\n' : `Deleted backup ${id}.\n`);
+  io.out(g.json ? safeJson({ deleted: id }) + '\n' : `Deleted backup ${visible(id)}.\n`);
   return 0;
 }

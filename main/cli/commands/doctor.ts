@@ -3,6 +3,7 @@ import type { CliIO, GlobalOptions } from '../context.js';
 import { connect } from '../context.js';
 import { probe } from '../../api/discovery.js';
 import { BackupsApiError } from '../../api/errors.js';
+import { safeJson, visible } from '../../shared/terminal-text.js';
 
 const HOW: Record<string, string> = {
   flag: 'given with --url',
@@ -22,9 +23,9 @@ export async function doctorCommand(io: CliIO, g: GlobalOptions): Promise<number
     version = p.version;
   }
   if (g.json) {
-    io.out(JSON.stringify({ url, version, source }) + '\n');
+    io.out(safeJson({ url, version, source }) + '\n');
   } else {
-    io.out(`PiecesOS: ${url}\nVersion:  ${version ?? 'unknown (the server did not say)'}\nFound:    ${HOW[found.given ?? source] ?? source}\n`);
+    io.out(`PiecesOS: ${url}\nVersion:  ${version === null ? 'unknown (the server did not say)' : visible(version)}\nFound:    ${HOW[found.given ?? source] ?? source}\n`);
   }
   return 0;
 }

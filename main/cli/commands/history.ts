@@ -4,11 +4,12 @@ import { configDirOf } from '../context.js';
 import { openHistory } from '../../engine/history.js';
 import { table } from '../output.js';
 import { formatBytes, formatLocalDateTime } from '../../shared/format.js';
+import { safeJson } from '../../shared/terminal-text.js';
 
 export async function historyCommand(io: CliIO, g: GlobalOptions): Promise<number> {
   const entries = await openHistory(configDirOf(g)).list();
   if (g.json) {
-    io.out(JSON.stringify(entries) + '\n');
+    io.out(safeJson(entries) + '\n');
     return 0;
   }
   if (entries.length === 0) {
