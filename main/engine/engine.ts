@@ -12,7 +12,8 @@ import type { Backup, BackupStatus } from '../api/wire.js';
 import type { RetentionPolicy, ScheduleSpec, Settings } from '../settings/schema.js';
 import type { SettingsStore } from '../settings/store.js';
 import type { DeletionRecord, HistoryStore } from './history.js';
-import type { EngineState, HistoryEntry, RunError, Trigger } from './types.js';
+import { hostname } from 'node:os';
+import type { EngineState, HistoryEntry, RunError, Trigger, WaitingInfo } from './types.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { createCoalescer, type Coalescer } from './coalesce.js';
 import { Emitter } from './emitter.js';
@@ -28,7 +29,13 @@ export const WAKE_CHUNK_MS = 10 * 60_000;
 const LATE_MS = 2 * 60_000;
 const STOP_GRACE_MS = 4000;
 
-export type RunLockFn = () => Promise<{ lock: { release(): Promise<void> } } | { heldBy: { pid: number } }>;
+/** While another process holds the backup lock, try it again this often (only while waiting). */
+export const WAIT_POLL_MS = 30_000;
+/** An automatic backup that has waited this long for the lock is worth one notification. */
+export const WAIT_NOTICE_MS = 60 * 60_000;
+
+type HeldLock = { release(): Promise<void> };
+export type RunLockFn = () => Promise<{ lock: HeldLock } | { heldBy: { pid: number; since: string; host?: string } }>;
 
 export interface EngineOptions {
   api: () => Promise<BackupsApi>;
@@ -61,6 +68,8 @@ export interface EngineEvents {
   retention: { deleted: Backup[]; failed: Array<{ id: string; error: RunError }> };
   backups: Backup[];
   'catch-up': { missed: string };
+  /** An automatic backup has waited over an hour for another process's backup (once per wait). */
+  'waiting-long': WaitingInfo;
 }
 
 export type BackupNowResult = { started: true; done: Promise<HistoryEntry> } | { started: false; reason: 'already-running' };
@@ -72,6 +81,8 @@ interface Running {
   percentage: number | null;
   abort: AbortController;
   done: Promise<HistoryEntry>;
+  /** It holds the backup lock and has been announced: only then is the engine `running`. */
+  started?: boolean;
 }
 
 /** Worth retrying: transport trouble, a server error, or PiecesOS busy (409: a backup it is
@@ -101,6 +112,9 @@ export class BackupEngine {
   #stopping = false;
   #lastCatchUpFor: number | null = null;
   #unsubscribe: (() => void) | null = null;
+  /** A backup waiting for another process's lock, and the timer that tries the lock again. */
+  #waiting: (WaitingInfo & { noticed: boolean }) | null = null;
+  #waitTimer: TimerHandle | null = null;
 
   constructor(opts: EngineOptions) {
     this.#o = opts;
@@ -130,7 +144,10 @@ export class BackupEngine {
     if (s.scheduleSetAt === null) this.#safely(() => this.#o.settings.setScheduleSetAt(this.#iso()));
     this.#unsubscribe = this.#o.settings.onChange((next, prev) => {
       if (JSON.stringify(next.schedule) !== JSON.stringify(prev.schedule) || next.pausedUntil !== prev.pausedUntil || next.catchUp !== prev.catchUp) {
-        if (next.pausedUntil !== null) this.#clearRetry();
+        if (next.pausedUntil !== null) {
+          this.#clearRetry();
+          this.#dropAutomaticWait();
+        }
         this.#arm();
       }
       this.#emitState();
@@ -148,6 +165,7 @@ export class BackupEngine {
     this.#clock.clearTimeout(this.#scheduleTimer);
     this.#scheduleTimer = null;
     this.#clearRetry();
+    this.#endWait();
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     const running = this.#running;
@@ -163,11 +181,15 @@ export class BackupEngine {
 
   getState(): EngineState {
     const s = this.#settings();
-    const r = this.#running;
+    // While waiting, a new attempt still asking for the lock is not shown as running: it most
+    // likely waits too (no 'running' flicker at each schedule tick or click).
+    const r = this.#running && (this.#running.started || !this.#waiting) ? this.#running : null;
     const paused = this.#pausedUntil(s);
     const phase: EngineState['phase'] = r
       ? 'running'
-      : paused !== null
+      : this.#waiting
+        ? 'waiting'
+        : paused !== null
         ? 'paused'
         : this.#lastError && TRANSPORT_KINDS.has(this.#lastError.kind as never)
           ? 'offline'
@@ -182,11 +204,17 @@ export class BackupEngine {
       lastSuccess: this.#lastSuccess,
       nextRun: this.#nextRun === null ? null : new Date(this.#nextRun).toISOString(),
       retry: this.#retry ? { at: new Date(this.#retry.at).toISOString(), attempt: this.#retry.attempt } : null,
+      waiting: this.#waiting ? { trigger: this.#waiting.trigger, since: this.#waiting.since, heldBy: { ...this.#waiting.heldBy } } : null,
     };
   }
 
   /** Start a backup unless one is running. Decided synchronously, so a burst of starts makes one backup. */
   backupNow(trigger: Trigger = 'manual'): BackupNowResult {
+    return this.#begin(trigger, null);
+  }
+
+  /** backupNow, with the backup lock already taken when a wait for it has just ended. */
+  #begin(trigger: Trigger, held: HeldLock | null): BackupNowResult {
     if (this.#running) return { started: false, reason: 'already-running' };
     if (trigger !== 'retry') {
       this.#clearRetry();
@@ -195,7 +223,7 @@ export class BackupEngine {
     const abort = new AbortController();
     const running = { trigger, startedAt: this.#iso(), status: 'INITIALIZED', percentage: null, abort } as Omit<Running, 'done'> as Running;
     this.#running = running;
-    running.done = this.#run(running);
+    running.done = this.#run(running, held);
     return { started: true, done: running.done };
   }
 
@@ -208,6 +236,7 @@ export class BackupEngine {
       value = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1, 0, 0, 0).toISOString();
     } else value = 'resume';
     this.#clearRetry();
+    this.#dropAutomaticWait();
     this.#o.settings.setPause(value);
     return this.getState();
   }
@@ -258,24 +287,23 @@ export class BackupEngine {
 
   // --- running a backup --------------------------------------------------------------------
 
-  async #run(running: Running): Promise<HistoryEntry> {
+  async #run(running: Running, held: HeldLock | null): Promise<HistoryEntry> {
     await Promise.resolve(); // let backupNow return before any work (and any event) happens
-    this.#events.emit('run-started', { trigger: running.trigger, startedAt: running.startedAt });
-    this.#emitState();
     let entry: HistoryEntry;
     let failure: unknown = null;
-    let lock: { release(): Promise<void> } | null = null;
+    let lock = held;
     try {
-      if (this.#o.runLock) {
+      // The lock comes first, so a backup that must wait for another process is never announced
+      // as started (no 'running' flicker each time the lock is tried).
+      if (!lock && this.#o.runLock) {
         const got = await this.#o.runLock();
-        if ('heldBy' in got) {
-          entry = this.#entry(running, 'skipped', {
-            error: { kind: 'already-running', message: `Another Pieces Backup process (pid ${got.heldBy.pid}) is already backing up, so this ${running.trigger} backup was skipped.` },
-          });
-          return await this.#finish(running, entry, null);
-        }
+        if ('heldBy' in got) return await this.#waitForLock(running, got.heldBy);
         lock = got.lock;
       }
+      this.#endWait();
+      running.started = true;
+      this.#events.emit('run-started', { trigger: running.trigger, startedAt: running.startedAt });
+      this.#emitState();
       const signal = running.abort.signal;
       const api = await this.#o.api();
       signal.throwIfAborted();
@@ -357,6 +385,79 @@ export class BackupEngine {
     if (outcome.deleted.length || outcome.failed.length) this.#events.emit('retention', outcome);
     const gone = new Set(outcome.deleted.map((b) => b.id));
     this.#events.emit('backups', plan.list.filter((b) => !gone.has(b.id)));
+  }
+
+  // --- waiting for another process's backup -----------------------------------------------
+
+  /**
+   * Another process holds the backup lock: wait for it (phase `waiting`) instead of giving up,
+   * trying the lock every 30 s until it is free or stale, then run. One 'skipped' record per
+   * wait, however many attempts (polls, schedule ticks, clicks) it takes.
+   */
+  async #waitForLock(running: Running, owner: { pid: number; since: string; host?: string }): Promise<HistoryEntry> {
+    const heldBy = holderOf(owner);
+    const first = this.#waiting === null;
+    if (this.#waiting) this.#waiting.heldBy = heldBy;
+    else this.#waiting = { trigger: running.trigger, since: running.startedAt, heldBy, noticed: false };
+    this.#armWaitPoll();
+    const who = heldBy.pid > 0 ? `process ${heldBy.pid}` : 'another process';
+    const entry = this.#entry(running, 'skipped', {
+      error: { kind: 'already-running', message: `Another Pieces Backup (${who}) is backing up, so this ${running.trigger} backup waits for it and runs when it is done.` },
+    });
+    if (first) return this.#finish(running, entry, null);
+    if (this.#running === running) this.#running = null;
+    this.#emitState();
+    return entry;
+  }
+
+  #armWaitPoll(): void {
+    if (this.#waitTimer || this.#stopping) return;
+    this.#waitTimer = this.#clock.setTimeout(() => void this.#pollLock(), WAIT_POLL_MS);
+  }
+
+  async #pollLock(): Promise<void> {
+    this.#waitTimer = null;
+    const w = this.#waiting;
+    // A run in flight settles the wait itself: it either takes the lock or re-arms this poll.
+    if (!w || this.#stopping || this.#running || !this.#o.runLock) return;
+    let got: Awaited<ReturnType<RunLockFn>>;
+    try {
+      got = await this.#o.runLock();
+    } catch (e) {
+      this.#log('warn', `Could not check the backup lock (${failureOf(e).message}); trying again in ${WAIT_POLL_MS / 1000} s.`);
+      this.#armWaitPoll();
+      return;
+    }
+    if (this.#waiting !== w || this.#stopping || this.#running) {
+      if ('lock' in got) await got.lock.release().catch(() => undefined);
+      return;
+    }
+    if ('lock' in got) {
+      this.#begin(w.trigger, got.lock); // its run ends the wait
+      return;
+    }
+    const heldBy = holderOf(got.heldBy);
+    const changed = JSON.stringify(heldBy) !== JSON.stringify(w.heldBy);
+    w.heldBy = heldBy;
+    if (!w.noticed && w.trigger !== 'manual' && this.#clock.now() - Date.parse(w.since) > WAIT_NOTICE_MS) {
+      w.noticed = true;
+      this.#events.emit('waiting-long', { trigger: w.trigger, since: w.since, heldBy: { ...heldBy } });
+    }
+    this.#armWaitPoll();
+    if (changed) this.#emitState();
+  }
+
+  /** Pausing stops automatic backups, waiting ones too; a manual one still runs when it can. */
+  #dropAutomaticWait(): void {
+    if (this.#waiting && this.#waiting.trigger !== 'manual') this.#endWait();
+  }
+
+  #endWait(): void {
+    this.#clock.clearTimeout(this.#waitTimer);
+    this.#waitTimer = null;
+    if (this.#waiting === null) return;
+    this.#waiting = null;
+    this.#emitState();
   }
 
   // --- retries ------------------------------------------------------------------------------
@@ -494,6 +595,11 @@ export class BackupEngine {
       this.#log('warn', (e as Error).message);
     }
   }
+}
+
+/** The lock holder as the state shows it: the host only when it is another computer. */
+function holderOf(o: { pid: number; since: string; host?: string }): WaitingInfo['heldBy'] {
+  return { pid: o.pid, since: o.since, ...(o.host && o.host !== hostname() ? { host: o.host } : {}) };
 }
 
 function successOf(e: HistoryEntry): NonNullable<EngineState['lastSuccess']> {

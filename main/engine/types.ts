@@ -24,7 +24,18 @@ export interface HistoryEntry {
   note?: string;
 }
 
-export type EnginePhase = 'idle' | 'running' | 'paused' | 'offline' | 'error';
+export type EnginePhase = 'idle' | 'running' | 'paused' | 'offline' | 'error' | 'waiting';
+
+/** A backup that could not start because another Pieces Backup process holds the backup lock;
+ * the engine tries again until the lock is free (or stale), then runs it. */
+export interface WaitingInfo {
+  /** What started the backup that waits. */
+  trigger: Trigger;
+  /** When it began to wait (ISO). */
+  since: string;
+  /** The process holding the lock, and when it took it (ISO). */
+  heldBy: { pid: number; since: string; host?: string };
+}
 
 export interface EngineState {
   phase: EnginePhase;
@@ -39,6 +50,8 @@ export interface EngineState {
   nextRun: string | null;
   /** A retry waiting to happen (ISO), with its attempt number. */
   retry: { at: string; attempt: number } | null;
+  /** Set while a backup waits for another process's backup (phase `waiting`); absent or null otherwise. */
+  waiting?: WaitingInfo | null;
 }
 
 /** Where the app's PiecesOS is and how it was found. */
