@@ -9,7 +9,7 @@ import { probe, resolveBaseUrl } from '../api/discovery.js';
 import { TRANSPORT_KINDS, failureOf, isApiError, type ApiErrorKind } from '../api/errors.js';
 import { BackupEngine, type EngineOptions } from '../engine/engine.js';
 import { openDeletionLog, openHistory } from '../engine/history.js';
-import { tryAcquireRunLock } from '../engine/run-lock.js';
+import { LOCK_FILE, tryAcquireRunLock } from '../engine/run-lock.js';
 import { openDeviceIdentity } from '../engine/device-identity.js';
 import { systemClock, type Clock } from '../engine/clock.js';
 import { Emitter } from '../engine/emitter.js';
@@ -18,6 +18,7 @@ import type { ScheduleSpec } from '../settings/schema.js';
 import { createNoticePolicy } from './notices.js';
 import { handleInvoke, type HandlerContext } from '../ipc/handlers.js';
 import type { Backup } from '../api/wire.js';
+import { join } from 'node:path';
 
 export interface AppCoreOptions {
   configDir: string;
@@ -117,6 +118,10 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
     else if (ev.entry.result === 'completed' && !connection.reachable) setConnection({ ...connection, reachable: true });
     void history.list().then((h) => events.emit('event:history', h), () => undefined);
     const n = policy.fromRun(ev);
+    if (n) notices.emit('notice', n);
+  });
+  engine.on('waiting-long', (w) => {
+    const n = policy.fromWaiting(w, join(opts.configDir, LOCK_FILE));
     if (n) notices.emit('notice', n);
   });
   settings.onChange((next, prev) => {

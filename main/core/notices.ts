@@ -1,13 +1,15 @@
 // Which desktop notifications to show: built from the engine's run results, filtered by the
 // person's preferences, and rate-limited so a flapping server cannot flood the desktop.
 import type { Notice } from './types.js';
+import type { WaitingInfo } from '../engine/types.js';
 import type { RunFinished } from '../engine/engine.js';
 import type { Settings } from '../settings/schema.js';
 import type { Clock } from '../engine/clock.js';
 import { formatBytes } from '../shared/format.js';
+import { describeHolder } from '../shared/waiting-text.js';
 
 /** Least time between two notices of one kind, and the most notices in any hour. */
-const MIN_GAP_MS: Record<Notice['kind'], number> = { failure: 15 * 60_000, 'not-signed-in': 60 * 60_000, success: 60_000, 'catch-up': 60_000, 'settings-reset': 0 };
+const MIN_GAP_MS: Record<Notice['kind'], number> = { failure: 15 * 60_000, 'not-signed-in': 60 * 60_000, success: 60_000, 'catch-up': 60_000, 'settings-reset': 0, 'waiting-long': 60 * 60_000 };
 const MAX_PER_HOUR = 6;
 
 function advice(kind: string): string {
@@ -55,6 +57,20 @@ export function createNoticePolicy(opts: { settings: () => Settings; clock: Cloc
         else if (prefs.onSuccess) n = { kind: 'success', title: 'Backup complete', body: e.bytes !== undefined ? `Your Pieces data is backed up (${formatBytes(e.bytes)}).` : 'Your Pieces data is backed up.' };
       }
       return n && allow(n.kind) ? n : null;
+    },
+    /** The one notice for an automatic backup that has waited over an hour for another process's
+     * backup (the engine says it once per wait); `lockFile` is the lock to delete if none runs. */
+    fromWaiting(w: WaitingInfo, lockFile: string): Notice | null {
+      const what = w.trigger === 'catch-up' ? 'A missed backup' : w.trigger === 'retry' ? 'A retried backup' : 'A scheduled backup';
+      const n: Notice = {
+        kind: 'waiting-long',
+        title: 'Backup waiting for another Pieces Backup',
+        body:
+          `${what} has waited over an hour for ${describeHolder(w.heldBy, new Date(opts.clock.now()))} to finish; it starts by itself once that one is done. ` +
+          `If that one is stuck, quit it (the other Pieces Backup app, daemon or command). ` +
+          `If no other Pieces Backup is running, delete ${lockFile} and the backup starts within a minute.`,
+      };
+      return allow(n.kind) ? n : null;
     },
   };
 }
