@@ -36,10 +36,26 @@ export const wireBackups = z.object({
   iterable: z.array(wireBackup),
 });
 
+/**
+ * A percentage as the app uses it: clamped to 0–100; a non-finite number (JSON.parse turns
+ * `1e400` into Infinity, which z.number() refuses) or null means "no percentage". Anything
+ * that is not a number at all is still a schema error.
+ */
+export const wirePercentage = z
+  .custom<number | null>((v) => v === null || typeof v === 'number', { message: 'Invalid input: expected a number or null' })
+  .transform((v) => (v !== null && Number.isFinite(v) ? Math.min(100, Math.max(0, v)) : null));
+
 export const wireStreamedProgress = z.object({
   status: lenientEnum(BACKUP_STATUSES).optional(),
-  percentage: z.number().nullable().optional(),
+  percentage: wirePercentage.optional(),
   backup: wireBackup.optional(),
+});
+
+/** BackupStatus (`GET /backup/{id}/creation/status` and the restore twin), same percentage rule. */
+export const wireBackupStatus = z.object({
+  value: lenientEnum(BACKUP_STATUSES).optional(),
+  percentage: wirePercentage.optional(),
+  backup: wireBackup,
 });
 
 /** OSDeviceInformationReturnable: only what the app uses; `hardware` and `dependencies` are ignored. */

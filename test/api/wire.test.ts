@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { wireBackup, fromWireBackup, toWireBackup, wireStreamedProgress, sortNewestFirst } from '../../main/api/wire.js';
+import { wireBackup, fromWireBackup, toWireBackup, wireStreamedProgress, wireBackupStatus, sortNewestFirst } from '../../main/api/wire.js';
 
 const sample = {
   id: '9.0.5_1732612345678', version: '9.0.5', timestamp: '1732612345678', bytes: 1234,
@@ -53,4 +53,20 @@ test('sortNewestFirst equals a plain comparator sort for any list (ties by id, b
     }),
     { numRuns: 300 },
   );
+});
+
+test('percentages are clamped to 0–100 and non-finite ones (1e400) mean none, in progress values and BackupStatus alike', () => {
+  // Regression (issue 8): JSON.parse turns 1e400 into Infinity, which failed the whole backup.
+  const cases: [string, number | null][] = [['1e400', null], ['-1e400', null], ['150', 100], ['-2', 0], ['42.5', 42.5], ['null', null]];
+  for (const [text, expected] of cases) {
+    const progress = wireStreamedProgress.parse(JSON.parse(`{"status":"IN-PROGRESS","percentage":${text}}`));
+    assert.equal(progress.percentage, expected, text);
+    const status = wireBackupStatus.parse(JSON.parse(`{"value":"IN-PROGRESS","percentage":${text},"backup":${JSON.stringify(sample)}}`));
+    assert.equal(status.percentage, expected, text);
+  }
+  assert.equal(wireStreamedProgress.parse({ status: 'INITIALIZED' }).percentage, undefined);
+  // Not a number at all is still a schema error, naming the field.
+  const bad = wireStreamedProgress.safeParse({ percentage: 'ten' });
+  assert.equal(bad.success, false);
+  assert.deepEqual(bad.error?.issues[0]?.path, ['percentage']);
 });
