@@ -2,8 +2,11 @@
 // accepts NDJSON, JSON values back to back (with or without whitespace), a single value, and
 // Server-Sent Events, chosen by sniffing the first non-whitespace characters. Only the tail of
 // an unfinished value is kept, so memory stays constant however long the stream runs.
+// push() also says whether a piece carried any part of a value: separators, whitespace and SSE
+// keep-alives do not, so a server that only trickles those cannot hold off the stall timer.
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { BackupsApiError } from './errors.js';
+import { SseDataWatch } from './sse-data-watch.js';
 
 export interface StreamReaderOptions {
   /** The response's Content-Type; `text/event-stream` tips undecided input towards SSE. */
@@ -22,6 +25,12 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const SSE_FIELDS = ['data:', 'event:', 'id:', 'retry:'];
 const DEFAULT_MAX_VALUE_CHARS = 16 * 1024 * 1024;
+
+function skipSeparators(s: string): string {
+  let i = 0;
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  return i === 0 ? s : s.slice(i);
+}
 
 function isSpace(c: number): boolean {
   // Whitespace, the RFC 7464 record separator and commas between top-level values are all
@@ -78,6 +87,9 @@ export class ProgressStreamReader {
   private escaped = false;
   private sse: EventSourceParser | null = null;
   private sseError: BackupsApiError | null = null;
+  private readonly sseData = new SseDataWatch();
+  /** Whether the piece being pushed carried part of a value (see push). */
+  private carried = false;
 
   constructor(onValue: (v: unknown) => void, opts: StreamReaderOptions = {}) {
     this.onValue = onValue;
@@ -90,9 +102,17 @@ export class ProgressStreamReader {
     return this.pending.length + this.fragmentsLength;
   }
 
-  push(chunk: Uint8Array): void {
+  /**
+   * Reads the next piece of the body. Returns true when it carried part of a value (a character
+   * of a JSON value other than whitespace between its tokens, SSE data other than whitespace, or
+   * the end of a value), false for pieces of pure separators, whitespace or SSE comments and
+   * non-data fields.
+   */
+  push(chunk: Uint8Array): boolean {
+    this.carried = false;
     const text = this.decoder.decode(chunk, { stream: true });
     if (text.length > 0) this.take(text);
+    return this.carried;
   }
 
   /** The body ended: flush what is left; an unfinished value means the connection was cut. */
@@ -116,7 +136,9 @@ export class ProgressStreamReader {
   private take(text: string): void {
     if (this.mode === 'json') return this.scan(text);
     if (this.mode === 'sse') return this.feedSse(text);
-    this.pending += text;
+    // Leading separators carry nothing: dropping them keeps keep-alive newlines sent before the
+    // first value from growing this buffer (and from being mistaken for unknown text).
+    this.pending = skipSeparators(this.pending + text);
     const decided = this.detect(this.pending);
     if (decided === 'detect') {
       if (this.pending.length > 4096) this.notRecognised(this.pending);
@@ -130,13 +152,11 @@ export class ProgressStreamReader {
   }
 
   private detect(s: string): Mode {
-    let i = 0;
-    while (i < s.length && isSpace(s.charCodeAt(i))) i++;
-    if (i === s.length) return 'detect';
-    const c = s.charCodeAt(i);
+    if (s.length === 0) return 'detect';
+    const c = s.charCodeAt(0);
     if (c === OPEN_BRACE || c === OPEN_BRACKET) return 'json';
     if (this.preferSse || c === 0x3a /* ':' comment */) return 'sse';
-    const head = s.slice(i, i + 6);
+    const head = s.slice(0, 6);
     for (const f of SSE_FIELDS) {
       if (head.startsWith(f)) return 'sse';
       if (f.startsWith(head)) return 'detect'; // could still become this field
@@ -154,12 +174,14 @@ export class ProgressStreamReader {
     let depth = this.depth;
     let inString = this.inString;
     let escaped = this.escaped;
+    let carried = false;
     // Where the current value starts in `text`; 0 when it started in an earlier push.
     let start = depth > 0 || inString ? 0 : -1;
     const n = text.length;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
       if (inString) {
+        carried = true;
         // Jump to the closing quote with indexOf (much faster than stepping through strings).
         if (escaped) {
           escaped = false;
@@ -177,11 +199,14 @@ export class ProgressStreamReader {
       if (c === QUOTE) {
         if (depth === 0) this.topLevelJunk(text, i);
         inString = true;
+        carried = true;
       } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
         if (depth === 0) start = i;
         depth++;
+        carried = true;
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         if (depth === 0) this.topLevelJunk(text, i);
+        carried = true;
         depth--;
         if (depth === 0) {
           let slice = text.slice(start, i + 1);
@@ -196,15 +221,20 @@ export class ProgressStreamReader {
           this.depth = 0;
           this.inString = false;
           this.escaped = false;
+          this.carried = true;
           this.onValue(parseValue(slice));
         }
-      } else if (depth === 0 && !isSpace(c)) {
-        this.topLevelJunk(text, i);
+      } else if (depth === 0) {
+        if (!isSpace(c)) this.topLevelJunk(text, i);
+      } else if (c > 0x20) {
+        // Inside a value, anything but JSON whitespace is part of it (digits, colons, literals).
+        carried = true;
       }
     }
     this.depth = depth;
     this.inString = inString;
     this.escaped = escaped;
+    if (carried) this.carried = true;
     if (start !== -1) {
       const tail = start === 0 ? text : text.slice(start);
       this.fragments.push(tail);
@@ -226,6 +256,7 @@ export class ProgressStreamReader {
         onEvent: (ev) => {
           const data = ev.data.trim();
           if (data === '' || data === '[DONE]') return;
+          this.carried = true;
           this.onValue(parseValue(data));
         },
         onError: (err) => {
@@ -236,6 +267,7 @@ export class ProgressStreamReader {
       });
     }
     if (this.sseError) throw this.sseError;
+    if (this.sseData.take(text)) this.carried = true;
     this.sse.feed(text);
     if (this.sseError) throw this.sseError;
   }

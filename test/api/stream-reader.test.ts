@@ -216,3 +216,53 @@ test('property: any values, any framing, any chunk boundaries give back the same
     { numRuns: 300 },
   );
 });
+
+/** What push() said for each piece, fed in order. */
+function carriedFor(pieces: string[], contentType?: string): boolean[] {
+  const r = new ProgressStreamReader(() => {}, { contentType: contentType ?? null });
+  return pieces.map((p) => r.push(enc.encode(p)));
+}
+
+test('push says whether a piece carried part of a value: JSON separators and whitespace do not', () => {
+  // Regression (issue 8): every byte counted as life, so trickled whitespace kept a stream alive.
+  assert.deepEqual(carriedFor(['\n', ' \r\n', '{"status"', ':  ', '  ', '"IN-PROGRESS"', '}', '\n', ',', '\u001e', '\t', '{', '\n\n', '}']),
+    [false, false, true, true, false, true, true, false, false, false, false, true, false, true]);
+  // Inside a string, whitespace is content.
+  assert.deepEqual(carriedFor(['{"a":"', '   ', '"}']), [true, true, true]);
+});
+
+test('push says whether a piece carried part of a value: SSE comments, non-data fields and empty data do not', () => {
+  const sse = 'text/event-stream';
+  assert.deepEqual(carriedFor([': keep-alive\n\n', 'event: ping\n', 'id: 4\nretry: 10\n\n', 'data:   \n\n', 'data\n\n', ':\n'], sse), [false, false, false, false, false, false]);
+  assert.deepEqual(carriedFor(['da', 'ta: {"perc', 'entage":1}\n', '\n', ': x\n\n'], sse), [false, true, true, true, false]);
+  // A field whose name only starts like "data" is not data.
+  assert.deepEqual(carriedFor(['dataset: 1\n\n', 'data: 1\n\n'], sse), [false, true]);
+  // Comment text that looks like data is still a comment, however it is split.
+  assert.deepEqual(carriedFor([': data: {"a":1}\n', ':', ' data: 2\r\n\r\n'], sse), [false, false, false]);
+});
+
+test('property: keep-alive noise between values never counts, the piece ending a value always does', async () => {
+  const fc = await import('fast-check');
+  const noise = fc.constantFrom('\n', ' ', '\r\n', '\t');
+  const sseNoise = fc.constantFrom(': keep-alive\n\n', '\n', 'event: ping\n\n', 'id: 1\n', ':\r\n');
+  const value = fc.record({ status: fc.constantFrom('IN-PROGRESS', 'RESET'), percentage: fc.integer({ min: 0, max: 100 }), note: fc.string() });
+  fc.assert(
+    fc.property(fc.boolean(), fc.array(fc.tuple(value, fc.array(noise, { maxLength: 3 }), fc.array(sseNoise, { maxLength: 3 }), fc.integer({ min: 1, max: 30 })), { minLength: 1, maxLength: 6 }), (asSse, items) => {
+      let emitted = 0;
+      const r = new ProgressStreamReader(() => emitted++, { contentType: asSse ? 'text/event-stream' : null });
+      for (const [v, jsonNoise, eventNoise, size] of items) {
+        for (const n of asSse ? eventNoise : jsonNoise) assert.equal(r.push(enc.encode(n)), false, JSON.stringify(n));
+        const text = asSse ? `data: ${JSON.stringify(v)}\n\n` : JSON.stringify(v) + '\n';
+        const bytes = enc.encode(text);
+        for (let pos = 0; pos < bytes.length; pos += size) {
+          const before = emitted;
+          const carried = r.push(bytes.subarray(pos, pos + size));
+          if (emitted > before) assert.equal(carried, true, 'the piece that completed a value');
+        }
+      }
+      r.end();
+      assert.equal(emitted, items.length);
+    }),
+    { numRuns: 300 },
+  );
+});
