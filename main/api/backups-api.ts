@@ -9,6 +9,9 @@ export interface CallOptions {
 export interface StreamOptions extends CallOptions {
   /** Called for each progress value as it arrives (also repeats, nulls, RESETs). */
   onProgress?: (p: BackupProgress) => void;
+  /** End the run as 'stalled' when status and percentage stay unchanged this long (ms; 0 turns
+   * it off). Overrides the client's own setting (default 10 minutes) for this call. */
+  noProgressTimeoutMs?: number;
 }
 
 /** This machine as PiecesOS sees it (GET /os/device/information); `name` is the device name it

@@ -6,8 +6,9 @@ import { BackupsApiError } from './errors.js';
 import { toApiError, describeError, type MapContext } from './error-mapping.js';
 import { RequestControl } from './request-control.js';
 import { HttpTransport } from './http-transport.js';
-import { readText, serverMessage, parseJson, validate, prematureClose } from './response-body.js';
+import { readText, readJsonBody, serverMessage, parseJson, validate, prematureClose } from './response-body.js';
 import { ProgressStreamReader } from './stream-reader.js';
+import { ProgressWatch } from './progress-watch.js';
 import { wireBackup, wireBackups, wireDeviceInformation, wireStreamedProgress, fromWireBackup, toWireBackup, sortNewestFirst } from './wire.js';
 import type { Backup, BackupProgress } from './wire.js';
 
@@ -17,22 +18,36 @@ export interface ClientOptions {
   baseUrl: string;
   /** Per request; for the streamed create, until the response headers arrive. Default 30 s. */
   timeoutMs?: number;
-  /** Longest silence allowed while a streamed create runs. Default 60 s. */
+  /** Longest silence allowed while a streamed create runs: only bytes that carry part of a
+   * value break a silence (whitespace, separators and SSE keep-alives do not). Default 60 s. */
   stallTimeoutMs?: number;
+  /** Longest time a streamed create may go on with its status and percentage unchanged before
+   * it ends as 'stalled'; StreamOptions.noProgressTimeoutMs overrides it per call. 0 turns it
+   * off. Default 10 minutes. */
+  noProgressTimeoutMs?: number;
+  /** Largest JSON body (list, create, any JSON answer) read; a larger one is 'bad-response'.
+   * Default 128 MiB. */
+  maxBodyBytes?: number;
 }
 
 const ERROR_BODY_LIMIT = 64 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = 128 * 1024 * 1024;
+export const DEFAULT_NO_PROGRESS_TIMEOUT_MS = 10 * 60_000;
 
 export class HttpBackupsClient implements BackupsApi {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly stallTimeoutMs: number;
+  private readonly noProgressTimeoutMs: number;
+  private readonly maxBodyBytes: number;
   private readonly transport: HttpTransport;
 
   constructor(opts: ClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.stallTimeoutMs = opts.stallTimeoutMs ?? 60_000;
+    this.noProgressTimeoutMs = opts.noProgressTimeoutMs ?? DEFAULT_NO_PROGRESS_TIMEOUT_MS;
+    this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.transport = new HttpTransport(this.baseUrl);
   }
 
@@ -83,17 +98,23 @@ export class HttpBackupsClient implements BackupsApi {
   async createStreamed(opts: StreamOptions = {}): Promise<Backup | null> {
     const control = new RequestControl(opts.signal);
     control.arm(this.timeoutMs, 'timeout');
+    const noProgressMs = opts.noProgressTimeoutMs ?? this.noProgressTimeoutMs;
+    const watch = new ProgressWatch(noProgressMs, () => control.abort('no-progress'));
     const ctx = this.ctx('connect');
     let outcome: { backup: Backup | null };
     try {
       const res = await this.send('POST', '/backups/create/streamed', '{}', control, ctx, 'application/x-ndjson, text/event-stream, application/json');
       ctx.phase = 'body';
-      // From here on only silence counts: the stall timer restarts on every chunk.
+      // From here on two clocks run: silence (restarted by bytes that carry part of a value) and
+      // no progress (restarted only when the status or percentage changes).
       control.arm(this.stallTimeoutMs, 'stalled');
-      outcome = await this.followStream(res, control, opts.onProgress);
+      watch.start();
+      outcome = await this.followStream(res, control, watch, opts.onProgress);
     } catch (e) {
+      ctx.noProgress = { ms: noProgressMs, last: watch.last };
       throw toApiError(e, control, ctx);
     } finally {
+      watch.stop();
       control.dispose();
     }
     // COMPLETED without the backup: say so (null). Never guess from the list: its newest entry may
@@ -101,17 +122,21 @@ export class HttpBackupsClient implements BackupsApi {
     return outcome.backup;
   }
 
-  private async followStream(res: IncomingMessage, control: RequestControl, onProgress: StreamOptions['onProgress']): Promise<{ backup: Backup | null }> {
+  private async followStream(res: IncomingMessage, control: RequestControl, watch: ProgressWatch, onProgress: StreamOptions['onProgress']): Promise<{ backup: Backup | null }> {
     let result: { backup: Backup | null } | null = null;
     let last: BackupProgress | null = null;
     const handle = (raw: unknown): void => {
-      if (result !== null) return; // ignore anything after the terminal value
+      // A server that does not stream may answer one array of values; only that one level is
+      // unpacked (nested arrays are no progress values, and must not recurse without bound).
       if (Array.isArray(raw)) {
-        for (const item of raw) handle(item);
-        return;
-      }
+        for (const item of raw) handleOne(item);
+      } else handleOne(raw);
+    };
+    const handleOne = (raw: unknown): void => {
+      if (result !== null) return; // ignore anything after the terminal value
       const p = toProgress(raw);
       last = p;
+      watch.saw(p);
       if (onProgress) {
         try {
           onProgress(p);
@@ -124,7 +149,8 @@ export class HttpBackupsClient implements BackupsApi {
       else if (p.status === 'CANCELED') throw new BackupsApiError('canceled', 'PiecesOS canceled the backup before it finished.');
     };
     const reader = new ProgressStreamReader(handle, { contentType: res.headers['content-type'] ?? null });
-    // Chunks go to the reader as they come (constant memory); each one restarts the stall timer.
+    // Chunks go to the reader as they come (constant memory); those carrying part of a value
+    // restart the stall timer, keep-alive whitespace and comments do not.
     await new Promise<void>((resolve, reject) => {
       if (res.errored) return reject(res.errored);
       if (res.destroyed) return reject(prematureClose());
@@ -138,11 +164,10 @@ export class HttpBackupsClient implements BackupsApi {
       };
       const onData = (chunk: Buffer): void => {
         if (settled) return;
-        control.arm(this.stallTimeoutMs, 'stalled');
         try {
-          reader.push(chunk);
+          if (reader.push(chunk)) control.arm(this.stallTimeoutMs, 'stalled');
         } catch (e) {
-          finish(e);
+          finish(unreadable(e));
           res.destroy();
           return;
         }
@@ -158,7 +183,7 @@ export class HttpBackupsClient implements BackupsApi {
           if (result === null) reader.end();
           finish(null);
         } catch (e) {
-          finish(e);
+          finish(unreadable(e));
         }
       });
       res.once('error', (e) => finish(e));
@@ -194,7 +219,7 @@ export class HttpBackupsClient implements BackupsApi {
     try {
       const res = await this.send(method, path, body, control, ctx);
       ctx.phase = 'body';
-      text = await readText(res);
+      text = await readJsonBody(res, this.maxBodyBytes, what);
     } catch (e) {
       throw toApiError(e, control, ctx);
     } finally {
@@ -215,6 +240,17 @@ function statusError(status: number, message: string): BackupsApiError {
   }
   const stop = /[.!?…]$/.test(said) ? '' : '.';
   return new BackupsApiError('http', `PiecesOS answered HTTP ${status}${said}${stop}`, { status });
+}
+
+/**
+ * What the reader or a value handler threw, as an API error. Their own errors already are one;
+ * anything else (a RangeError from absurd nesting, a bug) came from the body's content, not
+ * from the connection, so it must not pass for 'connection-lost' and be retried.
+ */
+function unreadable(e: unknown): BackupsApiError {
+  if (e instanceof BackupsApiError) return e;
+  const detail = e instanceof Error ? e.message : String(e);
+  return new BackupsApiError('bad-response', `PiecesOS sent a progress stream this app cannot read (${detail.slice(0, 200)}); check that the address points to PiecesOS.`, { cause: e });
 }
 
 /** One stream value as progress. A bare Backup (a server that does not stream) counts as COMPLETED. */

@@ -2,6 +2,7 @@
 // sentence each. Kept apart from the client so discovery and the CLI can reuse it.
 import { BackupsApiError, type ApiErrorKind } from './errors.js';
 import type { RequestControl } from './request-control.js';
+import type { BackupProgress } from './wire.js';
 
 /** Socket errors that mean nothing is listening there (as opposed to a dropped connection). */
 const UNREACHABLE_CODES = new Set([
@@ -29,12 +30,29 @@ export function seconds(ms: number): string {
   return s >= 1 ? `${Number.isInteger(s) ? s : s.toFixed(1)} s` : `${ms} ms`;
 }
 
+/** A duration for a sentence: whole minutes as minutes ("10 minutes"), anything else as seconds(). */
+export function duration(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) {
+    const m = ms / 60_000;
+    return m === 1 ? '1 minute' : `${m} minutes`;
+  }
+  return seconds(ms);
+}
+
+/** Why a streamed create ended as 'stalled' although values kept coming. */
+export function noProgressSentence(ms: number, last: BackupProgress | null): string {
+  const at = last === null ? '' : last.percentage !== null ? ` (stuck at ${Math.round(last.percentage)}%)` : ` (stuck at ${last.status})`;
+  return `PiecesOS reported no progress for ${duration(ms)}${at}; it may still finish, so check the backup list before trying again.`;
+}
+
 export interface MapContext {
   baseUrl: string;
   timeoutMs: number;
   stallTimeoutMs: number;
   /** 'connect': before response headers; 'body': while reading the body. */
   phase: 'connect' | 'body';
+  /** For a streamed create: the no-progress limit and the last value that moved. */
+  noProgress?: { ms: number; last: BackupProgress | null };
 }
 
 /** Maps anything thrown during a request to a BackupsApiError, using the control's abort reason. */
@@ -45,6 +63,9 @@ export function toApiError(e: unknown, control: RequestControl, ctx: MapContext)
   }
   if (control.reason === 'stalled') {
     return new BackupsApiError('stalled', `PiecesOS sent nothing for ${seconds(ctx.stallTimeoutMs)} during the backup; it may still finish, so check the backup list before trying again.`, { cause: e });
+  }
+  if (control.reason === 'no-progress') {
+    return new BackupsApiError('stalled', noProgressSentence(ctx.noProgress?.ms ?? 0, ctx.noProgress?.last ?? null), { cause: e });
   }
   if (e instanceof BackupsApiError) return e;
   const code = errorCode(e);

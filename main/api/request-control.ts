@@ -2,7 +2,15 @@
 // remembers WHY it fired, so a plain AbortError can be reported as timeout, stall or cancel.
 import { BackupsApiError } from './errors.js';
 
-export type AbortReason = 'timeout' | 'stalled' | 'canceled' | 'done';
+export type AbortReason = 'timeout' | 'stalled' | 'no-progress' | 'canceled' | 'done';
+
+/** The longest delay setTimeout honours; a longer one would fire at once (it overflows to 1 ms). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A delay setTimeout can take: at most MAX_TIMER_MS, so a huge setting means "very long", not "now". */
+export function timerDelay(ms: number): number {
+  return ms > 0 ? Math.min(ms, MAX_TIMER_MS) : 0;
+}
 
 export class RequestControl {
   readonly controller = new AbortController();
@@ -32,7 +40,7 @@ export class RequestControl {
     }
     this.disarm();
     this.armed = { ms, reason };
-    this.timer = setTimeout(() => this.abort(reason), ms);
+    this.timer = setTimeout(() => this.abort(reason), timerDelay(ms));
   }
 
   disarm(): void {

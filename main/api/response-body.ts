@@ -13,10 +13,15 @@ export function prematureClose(): Error {
  * Reads a body as text, stopping (and dropping the connection) after `maxBytes`. Chunks are
  * gathered as Buffers and decoded once: one concat, one toString, however big the list.
  */
-export function readText(res: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
+export async function readText(res: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
+  return (await readBounded(res, maxBytes)).text;
+}
+
+/** Like readText, and says whether the body went on past `maxBytes` (the text then holds only the first `maxBytes`). */
+function readBounded(res: IncomingMessage, maxBytes: number): Promise<{ text: string; overLimit: boolean }> {
   return new Promise((resolve, reject) => {
     if (res.errored) return reject(res.errored);
-    if (res.readableEnded) return resolve('');
+    if (res.readableEnded) return resolve({ text: '', overLimit: false });
     if (res.destroyed) return reject(prematureClose());
     const parts: Buffer[] = [];
     let total = 0;
@@ -26,16 +31,21 @@ export function readText(res: IncomingMessage, maxBytes = Number.POSITIVE_INFINI
       settled = true;
       res.off('data', onData);
       if (err !== null) return reject(err);
-      // A single chunk needs no copy; otherwise one concat with the length already known.
-      const whole = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, total);
-      resolve(whole.toString('utf8', 0, Math.min(total, maxBytes)));
+      try {
+        // A single chunk needs no copy; otherwise one concat with the length already known.
+        const whole = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, total);
+        resolve({ text: whole.toString('utf8', 0, Math.min(total, maxBytes)), overLimit: total > maxBytes });
+      } catch (e) {
+        // ERR_STRING_TOO_LONG and the like must reach the caller, not escape from an event handler.
+        reject(e);
+      }
     };
     const onData = (chunk: Buffer): void => {
       parts.push(chunk);
       total += chunk.length;
-      if (total >= maxBytes) {
-        finish(null);
+      if (total > maxBytes) {
         // The rest is not wanted: drop it rather than pull it over the wire.
+        finish(null);
         res.destroy();
       }
     };
@@ -44,6 +54,39 @@ export function readText(res: IncomingMessage, maxBytes = Number.POSITIVE_INFINI
     res.once('error', (e) => finish(e));
     res.once('close', () => finish(res.readableEnded ? null : prematureClose()));
   });
+}
+
+/** Bytes as people read them: "512 bytes", "64 KiB", "128 MiB", "1.5 GiB". */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = unit === 0 || Number.isInteger(value) ? String(value) : value.toFixed(1).replace(/\.0$/, '');
+  return `${shown} ${units[unit]}`;
+}
+
+/**
+ * Reads a JSON body as text, refusing one larger than `maxBytes` as 'bad-response' (`what`
+ * names it in the sentence): at once when Content-Length says so, else as soon as the bytes
+ * counted pass the limit. Either way the connection is dropped, so the rest is never pulled
+ * over the wire and never held in memory.
+ */
+export async function readJsonBody(res: IncomingMessage, maxBytes: number, what: string): Promise<string> {
+  const limit = `${formatBytes(maxBytes)} (the most this app reads)`;
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    res.destroy();
+    throw new BackupsApiError('bad-response', `PiecesOS sent ${what} of ${formatBytes(declared)}, larger than ${limit}, so it was not read; check that the address points to PiecesOS.`);
+  }
+  const body = await readBounded(res, maxBytes);
+  if (body.overLimit) {
+    throw new BackupsApiError('bad-response', `PiecesOS sent ${what} larger than ${limit}, so it stopped reading there; check that the address points to PiecesOS.`);
+  }
+  return body.text;
 }
 
 /** The server's own words from an error body: JSON `{message}` / `{error}` or plain text, trimmed and bounded. */
