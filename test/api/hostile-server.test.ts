@@ -276,3 +276,26 @@ test('the no-progress sentence at the default limit says minutes and where it st
   assert.match(noProgressSentence(60_000, { status: 'INITIALIZED', percentage: null }), /for 1 minute \(stuck at INITIALIZED\);/);
   assert.match(noProgressSentence(90_000, null), /for 90 s; it may/);
 });
+
+test('a huge timeout setting means "very long", not "at once" (setTimeout would overflow to 1 ms)', async () => {
+  const huge = 2 ** 33;
+  const values = [...Array.from({ length: 5 }, (_, i) => JSON.stringify({ status: 'IN-PROGRESS', percentage: i * 20 }) + '\n'), JSON.stringify({ status: 'COMPLETED', percentage: 100, backup: wireSample }) + '\n'];
+  await withServer((req, res) => {
+    if (req.url === '/backups') {
+      setTimeout(() => res.end(JSON.stringify({ iterable: [wireSample] })), 30);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    let i = 0;
+    const next = (): void => {
+      const v = values[i++];
+      if (v === undefined || res.destroyed) return;
+      res.write(v);
+      setTimeout(next, 30);
+    };
+    setTimeout(next, 30);
+  }, async (c) => {
+    assert.equal((await c.list()).length, 1);
+    assert.equal((await c.createStreamed())?.id, wireSample.id);
+  }, { timeoutMs: huge, stallTimeoutMs: huge, noProgressTimeoutMs: huge });
+});
