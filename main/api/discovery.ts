@@ -3,7 +3,7 @@
 import { BackupsApiError } from './errors.js';
 import { readText } from './response-body.js';
 import { HttpTransport } from './http-transport.js';
-import { normalizeBaseUrl } from './base-url.js';
+import { checkBaseUrl } from './base-url.js';
 
 export type UrlSource = 'setting' | 'env' | 'discovered';
 
@@ -78,15 +78,15 @@ function describePorts(groups: ReadonlyArray<readonly number[]>): string {
 
 export async function resolveBaseUrl(opts: ResolveOptions): Promise<{ url: string; source: UrlSource; version: string | null }> {
   if (opts.explicit != null && opts.explicit.trim() !== '') {
-    const url = normalizeBaseUrl(opts.explicit);
-    if (!url) throw badAddress(opts.explicit, 'in Settings or with --url');
-    return { url, source: 'setting', version: null };
+    const r = checkBaseUrl(opts.explicit);
+    if (!r.ok) throw badAddress(opts.explicit, 'in Settings or with --url', r.reason);
+    return { url: r.url, source: 'setting', version: null };
   }
   const fromEnv = (opts.env ?? process.env).PIECES_OS_URL;
   if (fromEnv != null && fromEnv.trim() !== '') {
-    const url = normalizeBaseUrl(fromEnv);
-    if (!url) throw badAddress(fromEnv, 'in PIECES_OS_URL');
-    return { url, source: 'env', version: null };
+    const r = checkBaseUrl(fromEnv);
+    if (!r.ok) throw badAddress(fromEnv, 'in PIECES_OS_URL', r.reason);
+    return { url: r.url, source: 'env', version: null };
   }
   const host = opts.host ?? '127.0.0.1';
   const timeoutMs = opts.timeoutMs ?? 1000;
@@ -100,7 +100,7 @@ export async function resolveBaseUrl(opts: ResolveOptions): Promise<{ url: strin
   throw new BackupsApiError('unreachable', `PiecesOS was not found on ${host} ports ${describePorts(groups)}. Start PiecesOS, or ${how}.`);
 }
 
-function badAddress(raw: string, where: string): BackupsApiError {
+function badAddress(raw: string, where: string, reason: string): BackupsApiError {
   const shown = raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
-  return new BackupsApiError('unreachable', `The PiecesOS address "${shown}" ${where} is not an http:// or https:// URL; give one like http://127.0.0.1:39300.`);
+  return new BackupsApiError('unreachable', `The PiecesOS address "${shown}" ${where} cannot be used (${reason}); give one like http://127.0.0.1:39300.`);
 }

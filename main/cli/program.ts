@@ -5,7 +5,7 @@ import type { CliIO, GlobalOptions } from './context.js';
 import { reportError } from './context.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { safeJson, visible } from '../shared/terminal-text.js';
-import { BASE_URL_HINT, normalizeBaseUrl } from '../api/base-url.js';
+import { BASE_URL_HINT, checkBaseUrl } from '../api/base-url.js';
 // Commands load on demand (separate chunks in the build), so `list` does not pay for the
 // scheduler and settings libraries, nor the daemon for the progress bar.
 
@@ -18,9 +18,9 @@ function seconds(v: string): number {
 }
 
 function url(v: string): string {
-  const normal = normalizeBaseUrl(v);
-  if (normal === null) throw new InvalidArgumentError(`give ${BASE_URL_HINT}`);
-  return normal;
+  const r = checkBaseUrl(v);
+  if (!r.ok) throw new InvalidArgumentError(`${r.reason}; give ${BASE_URL_HINT}`);
+  return r.url;
 }
 
 export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = new AbortController().signal): Promise<number> {

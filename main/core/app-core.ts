@@ -170,6 +170,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
     async start() {
       // A settings file that could not be read is never lost silently: say so once, at start.
       if (settings.recovered) notices.emit('notice', { kind: 'settings-reset', title: 'Settings were reset', body: settings.recovered.reason });
+      if (settings.readOnly) notices.emit('notice', { kind: 'settings-read-only', title: 'Settings are read-only', body: settings.readOnly.reason });
       await engine.start();
     },
     async stop() {

@@ -9,7 +9,7 @@ import { formatBytes } from '../shared/format.js';
 import { describeHolder } from '../shared/waiting-text.js';
 
 /** Least time between two notices of one kind, and the most notices in any hour. */
-const MIN_GAP_MS: Record<Notice['kind'], number> = { failure: 15 * 60_000, 'not-signed-in': 60 * 60_000, success: 60_000, 'catch-up': 60_000, 'settings-reset': 0, 'waiting-long': 60 * 60_000 };
+const MIN_GAP_MS: Record<Notice['kind'], number> = { failure: 15 * 60_000, 'not-signed-in': 60 * 60_000, success: 60_000, 'catch-up': 60_000, 'settings-reset': 0, 'waiting-long': 60 * 60_000, 'settings-read-only': 0 };
 const MAX_PER_HOUR = 6;
 
 function advice(kind: string): string {

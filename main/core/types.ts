@@ -5,7 +5,7 @@ import type { EventChannel, EventPayloads, InvokeChannel, Result, Snapshot } fro
 
 /** A desktop notification the core asks for; the front end decides how to show it. */
 export interface Notice {
-  kind: 'failure' | 'success' | 'catch-up' | 'not-signed-in' | 'waiting-long' | 'settings-reset';
+  kind: 'failure' | 'success' | 'catch-up' | 'not-signed-in' | 'waiting-long' | 'settings-reset' | 'settings-read-only';
   title: string;
   body: string;
 }

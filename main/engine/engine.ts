@@ -141,7 +141,7 @@ export class BackupEngine {
       this.#log('warn', `Could not read the run history (${(e as Error).message}); starting without it.`);
     }
     const s = this.#settings();
-    if (s.scheduleSetAt === null) this.#safely(() => this.#o.settings.setScheduleSetAt(this.#iso()));
+    if (s.scheduleSetAt === null && !this.#o.settings.readOnly) this.#safely(() => this.#o.settings.setScheduleSetAt(this.#iso()));
     this.#unsubscribe = this.#o.settings.onChange((next, prev) => {
       if (JSON.stringify(next.schedule) !== JSON.stringify(prev.schedule) || next.pausedUntil !== prev.pausedUntil || next.catchUp !== prev.catchUp) {
         if (next.pausedUntil !== null) {
@@ -228,7 +228,7 @@ export class BackupEngine {
   }
 
   /** Pause automatic backups (schedule, catch-up, retries). Manual backups still work. */
-  pause(until: '1h' | 'tomorrow' | 'resume'): EngineState {
+  async pause(until: '1h' | 'tomorrow' | 'resume'): Promise<EngineState> {
     let value: string;
     if (until === '1h') value = new Date(this.#clock.now() + 3_600_000).toISOString();
     else if (until === 'tomorrow') {
@@ -237,12 +237,12 @@ export class BackupEngine {
     } else value = 'resume';
     this.#clearRetry();
     this.#dropAutomaticWait();
-    this.#o.settings.setPause(value);
+    await this.#o.settings.setPause(value);
     return this.getState();
   }
 
-  resume(): EngineState {
-    this.#o.settings.setPause(null);
+  async resume(): Promise<EngineState> {
+    await this.#o.settings.setPause(null);
     return this.getState();
   }
 
@@ -588,9 +588,11 @@ export class BackupEngine {
     this.#o.log?.(level, message);
   }
 
+  /** Run fn, logging (not throwing) its failure, also when it is a promise that rejects. */
   #safely(fn: () => unknown): void {
     try {
-      fn();
+      const r = fn();
+      if (r instanceof Promise) r.catch((e: unknown) => this.#log('warn', (e as Error).message));
     } catch (e) {
       this.#log('warn', (e as Error).message);
     }

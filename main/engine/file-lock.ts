@@ -1,7 +1,8 @@
 // A lock file beside shared data so two processes (tray app, daemon, CLI) on one config folder do
 // not interleave read-modify-write cycles. Exclusive create ('wx') is atomic on every local file
 // system; a lock left by a crashed process is taken over once it is older than `staleMs`.
-import { closeSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
+// Waiting for it is asynchronous only: a synchronous wait would freeze the tray and the window
+// (Electron's main process) for as long as another process holds the lock.
 import { open, stat, unlink } from 'node:fs/promises';
 
 export interface LockOptions {
@@ -51,42 +52,5 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
     return await fn();
   } finally {
     await unlink(lockPath).catch(() => undefined);
-  }
-}
-
-const sleepBuffer = new Int32Array(new SharedArrayBuffer(4));
-function sleepSync(ms: number): void {
-  Atomics.wait(sleepBuffer, 0, 0, ms);
-}
-
-/** The synchronous twin, for settings writes (short critical sections only). */
-export function withFileLockSync<T>(lockPath: string, fn: () => T, opts: LockOptions = {}): T {
-  const { timeoutMs, staleMs } = { ...DEFAULTS, ...opts };
-  const deadline = Date.now() + timeoutMs;
-  for (let wait = 2; ; wait = Math.min(wait * 2, 25)) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      writeSync(fd, `${process.pid} ${new Date().toISOString()}\n`);
-      closeSync(fd);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    if (Date.now() > deadline) throw new LockTimeoutError(`Another Pieces Backup process holds ${lockPath}; if none is running, delete that file.`);
-    try {
-      if (Date.now() - statSync(lockPath).mtimeMs > staleMs) unlinkSync(lockPath);
-    } catch {
-      // raced with its owner releasing it
-    }
-    sleepSync(wait);
-  }
-  try {
-    return fn();
-  } finally {
-    try {
-      unlinkSync(lockPath);
-    } catch {
-      // already gone
-    }
   }
 }

@@ -66,11 +66,39 @@ export function validateSchedule(spec: unknown): ScheduleValidation {
     const why = first ? `${first.message}${first.field && first.field !== 'expression' ? ` (${first.field} field)` : ''}` : 'it cannot be parsed';
     return { ok: false, message: `"${cron}" is not a valid cron expression: ${why}. Example: "30 2 * * *" runs every day at 02:30.` };
   }
+  const gap = shortestGap(detail.fields);
+  if (gap !== null && gap < MIN_INTERVAL_S) {
+    return { ok: false, message: `"${cron}" fires more often than every 5 minutes (two runs can be ${describeGap(gap)} apart); a backup takes time and PiecesOS runs one at a time, so pick at least 5 minutes, e.g. "*/5 * * * *".` };
+  }
   // An expression that never fires (e.g. 30 February) is as useless as an invalid one.
   if (walkForward(cron, detail.fields, Date.now(), 1).length === 0) {
     return { ok: false, message: `"${cron}" never fires; pick a date that exists.` };
   }
   return { ok: true, cron };
+}
+
+/** The shortest time allowed between two scheduled runs, in seconds. */
+const MIN_INTERVAL_S = 5 * 60;
+const DAY_S = 24 * 60 * 60;
+
+/**
+ * The shortest time (s) between two fire times of these fields, or null when it fires at most once
+ * a day. Every matching day fires at the same times of day, so the gaps between consecutive times
+ * of day are exact; the gap from a day's last time to the next day's first one is counted too, as
+ * if the next day always matched (it may not, e.g. a weekday list, so this errs on the safe side).
+ */
+function shortestGap(f: ParsedFields): number | null {
+  const times = [...new Set(f.hour)].flatMap((h) => [...new Set(f.minute)].flatMap((m) => [...new Set(f.second)].map((sec) => h * 3600 + m * 60 + sec)));
+  if (times.length < 2) return null;
+  times.sort((a, b) => a - b);
+  let min = DAY_S - (times[times.length - 1] as number) + (times[0] as number);
+  for (let i = 1; i < times.length && min > 1; i++) min = Math.min(min, (times[i] as number) - (times[i - 1] as number));
+  return min;
+}
+
+function describeGap(s: number): string {
+  if (s % 60 === 0) return s === 60 ? '1 minute' : `${s / 60} minutes`;
+  return s === 1 ? '1 second' : `${s} seconds`;
 }
 
 /** "Every day at 12:00" and the like; for custom expressions, the expression itself. */

@@ -9,7 +9,7 @@ import type { BackupsApi } from '../api/backups-api.js';
 import { failureOf } from '../api/errors.js';
 import { describeSchedule, nextRuns, validateSchedule } from '../engine/schedule.js';
 import type { ScheduleSpec } from '../settings/schema.js';
-import { SettingsValidationError } from '../settings/store.js';
+import { SettingsReadOnlyError, SettingsValidationError } from '../settings/store.js';
 
 export interface HandlerContext {
   engine: BackupEngine;
@@ -26,6 +26,18 @@ export interface HandlerContext {
 class HandlerError extends Error {
   constructor(readonly kind: IpcError['kind'], message: string) {
     super(message);
+  }
+}
+
+/** Run a change of the settings, telling a rejected value from settings that cannot be saved. */
+async function saving<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    // Only a rejected value is the request's fault; a read-only, locked or unwritable file is ours.
+    if (e instanceof SettingsValidationError) throw new HandlerError('invalid-request', e.message);
+    if (e instanceof SettingsReadOnlyError) throw new HandlerError('internal', e.message);
+    throw new HandlerError('internal', `Settings could not be saved (${(e as Error).message}); try again.`);
   }
 }
 
@@ -53,22 +65,14 @@ export const INVOKE_HANDLERS: Record<InvokeChannel, Handler> = {
     return { deleted: p.id };
   },
   'history:list': (ctx) => ctx.history.list(),
-  'settings:update': async (ctx, patch) => {
-    try {
-      return ctx.settings.update(patch);
-    } catch (e) {
-      // Only a rejected value is the request's fault; a locked or unwritable file is ours.
-      if (e instanceof SettingsValidationError) throw new HandlerError('invalid-request', e.message);
-      throw new HandlerError('internal', `Settings could not be saved (${(e as Error).message}); try again.`);
-    }
-  },
+  'settings:update': (ctx, patch) => saving(() => ctx.settings.update(patch)),
   'schedule:preview': async (ctx, spec: ScheduleSpec) => schedulePreview(spec, new Date(ctx.now())),
   'retention:preview': async (ctx, policy) => {
     const plan = await ctx.engine.previewRetention(policy);
     return { wouldDelete: plan.delete, thisDevice: plan.thisDevice, skipped: plan.skipped, futureDated: plan.futureDated };
   },
-  'pause:set': async (ctx, p: { until: '1h' | 'tomorrow' | 'resume' }) => ctx.engine.pause(p.until),
-  'pause:resume': async (ctx) => ctx.engine.resume(),
+  'pause:set': (ctx, p: { until: '1h' | 'tomorrow' | 'resume' }) => saving(() => ctx.engine.pause(p.until)),
+  'pause:resume': (ctx) => saving(() => ctx.engine.resume()),
   'connection:check': (ctx) => ctx.checkConnection(),
 };
 

@@ -5,7 +5,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { normalizeBaseUrl } from '../api/discovery.js';
+import { checkBaseUrl } from '../api/base-url.js';
 import { startPreview } from './server.js';
 
 function portArg(v: string): number {
@@ -15,9 +15,9 @@ function portArg(v: string): number {
 }
 
 function urlArg(v: string): string {
-  const url = normalizeBaseUrl(v);
-  if (!url) throw new InvalidArgumentError('the URL must be an http:// or https:// address, like http://127.0.0.1:39300.');
-  return url;
+  const r = checkBaseUrl(v);
+  if (!r.ok) throw new InvalidArgumentError(`this PiecesOS address cannot be used: ${r.reason}; give one like http://127.0.0.1:39300.`);
+  return r.url;
 }
 
 interface Flags {

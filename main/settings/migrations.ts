@@ -1,7 +1,8 @@
 // Settings file migrations. The file carries a `version`; each step turns version n into n + 1.
-// A file from a newer app (version above ours) is read as is and validated: unknown keys are dropped.
+// A file from a newer app (version above ours) is not migrated: the store uses its known keys,
+// validated, read-only, and never rewrites it (that would lose what the newer app added).
 
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 
 type Raw = Record<string, unknown>;
 
@@ -25,11 +26,18 @@ export const MIGRATIONS: Record<number, (s: Raw) => Raw> = {
     if (r && typeof r === 'object' && !('includeOtherDevices' in r)) return { ...s, retention: { ...(r as Raw), includeOtherDevices: false } };
     return s;
   },
+  // v2 → v3: `stallMinutes` (minutes without progress before a backup is judged stalled).
+  2: (s) => ('stallMinutes' in s ? s : { ...s, stallMinutes: 10 }),
 };
 
-export function migrate(raw: Raw): { data: Raw; from: number } {
+/** The file's version (0 when it has none). */
+export function versionOf(raw: Raw): number {
   const v = raw.version;
-  const from = typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0;
+}
+
+export function migrate(raw: Raw): { data: Raw; from: number } {
+  const from = versionOf(raw);
   let data = { ...raw };
   for (let n = from; n < SETTINGS_VERSION; n++) {
     const step = MIGRATIONS[n];

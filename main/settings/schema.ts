@@ -1,7 +1,7 @@
 // The settings every front end shares (tray app, daemon, CLI): their schema and defaults.
 // Validation lives here so the store, the IPC layer and the CLI agree on what is valid.
 import { z } from 'zod';
-import { BASE_URL_HINT, normalizeBaseUrl } from '../api/base-url.js';
+import { checkBaseUrl } from '../api/base-url.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM, 24-hour');
 
@@ -28,12 +28,18 @@ export const retentionPolicy = z.object({
 });
 export type RetentionPolicy = z.infer<typeof retentionPolicy>;
 
-export const retryPolicy = z.object({
-  /** Retries after the first failed attempt (0: none). */
-  maxRetries: z.number().int().min(0).max(10),
-  baseDelaySeconds: z.number().min(1).max(3600),
-  maxDelaySeconds: z.number().min(1).max(86_400),
-});
+export const retryPolicy = z
+  .object({
+    /** Retries after the first failed attempt (0: none). */
+    maxRetries: z.number().int().min(0).max(10),
+    /** The first wait; each retry doubles it, up to maxDelaySeconds. */
+    baseDelaySeconds: z.number().min(1).max(3600),
+    maxDelaySeconds: z.number().min(1).max(86_400),
+  })
+  .refine((r) => r.baseDelaySeconds <= r.maxDelaySeconds, {
+    message: 'baseDelaySeconds (the first wait) must not exceed maxDelaySeconds (the longest wait)',
+    path: ['baseDelaySeconds'],
+  });
 export type RetryPolicy = z.infer<typeof retryPolicy>;
 
 export const notificationPrefs = z.object({
@@ -44,7 +50,13 @@ export const notificationPrefs = z.object({
 
 export const settingsSchema = z.object({
   /** null: discover PiecesOS automatically. */
-  piecesOsUrl: z.string().refine((v) => normalizeBaseUrl(v) !== null, `the PiecesOS URL must be ${BASE_URL_HINT}`).nullable(),
+  piecesOsUrl: z
+    .string()
+    .superRefine((v, ctx) => {
+      const r = checkBaseUrl(v);
+      if (!r.ok) ctx.addIssue({ code: 'custom', message: `this PiecesOS address cannot be used: ${r.reason}` });
+    })
+    .nullable(),
   schedule: scheduleSpec,
   /** When the schedule was last changed (ISO 8601); catch-up's reference when there is no successful run yet. */
   scheduleSetAt: z.string().datetime({ offset: true }).nullable(),
@@ -55,6 +67,8 @@ export const settingsSchema = z.object({
   startAtLogin: z.boolean(),
   /** Automatic backups paused until this ISO time; 'resume' = until resumed by hand; null = not paused. */
   pausedUntil: z.union([z.string().datetime({ offset: true }), z.literal('resume')]).nullable(),
+  /** Minutes without progress (status and percentage unchanged) before a backup is judged stalled. */
+  stallMinutes: z.number().int().min(1).max(1440),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -72,4 +86,5 @@ export const DEFAULT_SETTINGS: Settings = {
   notifications: { onFailure: true, onSuccess: false, afterCatchUp: true },
   startAtLogin: false,
   pausedUntil: null,
+  stallMinutes: 10,
 };

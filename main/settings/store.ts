@@ -1,13 +1,23 @@
 // The settings file every front end shares: `config.json` in the config folder, written through
 // electron-store in the app and through conf (the library electron-store is built on) elsewhere,
-// with the same schema, defaults and migrations. A broken file never stops the app: it is moved
-// aside as `config.json.broken-<timestamp>` and the app starts on defaults, saying so.
+// with the same schema, defaults and migrations.
+//
+// - A broken file never stops the app: it is moved aside as `config.json.broken-<timestamp>` and
+//   the app starts on defaults, saying so (`recovered`).
+// - A file from a newer version is never rewritten (that would lose what the newer app added): its
+//   known keys are used, validated, read-only (`readOnly`). So is everything when the folder cannot
+//   be written: the app runs on settings in memory and says they cannot be saved.
+// - Reads come from memory: the engine asks on every progress value. A watch on the folder (inotify
+//   and the like: no timer, no wakeup while nothing changes) reloads the file when another process
+//   (the app, the daemon, `pieces-backup settings set`) changes it, and tells onChange listeners.
+// - Writes never block the event loop: they wait for the cross-process settings lock
+//   asynchronously, then read, change, validate and write the file while holding it.
 import Conf from 'conf';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS, settingsPatch, settingsSchema, type Settings, type SettingsPatch } from './schema.js';
-import { migrate, SETTINGS_VERSION } from './migrations.js';
-import { withFileLockSync } from '../engine/file-lock.js';
+import { migrate, SETTINGS_VERSION, versionOf } from './migrations.js';
+import { withFileLock } from '../engine/file-lock.js';
 import { validateSchedule } from '../engine/schedule.js';
 
 /** What openSettings needs of a store class: conf's and electron-store's constructors both fit. */
@@ -17,33 +27,50 @@ export type PauseValue = string | 'resume' | null;
 
 export interface SettingsStore {
   readonly path: string;
+  /** The current settings, from memory (no disk access). Frozen: copy before changing. */
   get(): Settings;
-  /** Validate and save a change; throws an Error with a clear message and writes nothing when invalid. */
-  update(patch: SettingsPatch): Settings;
+  /** Validate and save a change; rejects with a clear message and writes nothing when invalid or read-only. */
+  update(patch: SettingsPatch): Promise<Settings>;
   /** Pause automatic backups until an ISO time, 'resume' (until resumed), or null (not paused). */
-  setPause(until: PauseValue): Settings;
+  setPause(until: PauseValue): Promise<Settings>;
   /** Record when the schedule was set (catch-up's reference before the first successful backup). */
-  setScheduleSetAt(iso: string): Settings;
+  setScheduleSetAt(iso: string): Promise<Settings>;
+  /** Called after every change, whoever made it (this process or another one on the same folder). */
   onChange(listener: (next: Settings, prev: Settings) => void): () => void;
   /** Set when the file was broken and the store started on defaults. */
   readonly recovered?: { brokenFile: string; reason: string };
+  /** Set while changes cannot be saved (a newer version's file, or a folder that cannot be written); the reason is one sentence. */
+  readonly readOnly?: { reason: string };
+  /** Stop watching the folder. */
+  close(): void;
 }
 
+/** A value the settings do not accept: the caller's mistake. */
 export class SettingsValidationError extends Error {}
+/** The settings cannot be changed now (see SettingsStore.readOnly). */
+export class SettingsReadOnlyError extends Error {}
 
-type Normalized = { ok: true; settings: Settings; changed: boolean } | { ok: false; reason: string };
+export const NEWER_VERSION_REASON =
+  'These settings come from a newer version of Pieces Backup; they are used read-only (update Pieces Backup to change them).';
+
+type Normalized = { ok: true; settings: Settings; changed: boolean; newer: boolean } | { ok: false; reason: string };
+type DiskState = { kind: 'missing' } | { kind: 'broken'; reason: string } | { kind: 'ok'; settings: Settings; changed: boolean; newer: boolean };
 
 const NESTED = ['retries', 'retention', 'notifications'] as const;
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A key's value with the defaults of a nested object filled in. */
+function withNestedDefaults(key: string, v: unknown): unknown {
+  return (NESTED as readonly string[]).includes(key) && isObject(v) ? { ...(DEFAULT_SETTINGS as Record<string, any>)[key], ...v } : v;
+}
 
 /** Migrate, fill missing keys from defaults, validate. */
 function normalize(raw: unknown): Normalized {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, reason: 'it does not hold a settings object' };
-  const { data, from } = migrate(raw as Record<string, unknown>);
+  if (!isObject(raw)) return { ok: false, reason: 'it does not hold a settings object' };
+  if (versionOf(raw) > SETTINGS_VERSION) return { ok: true, settings: knownKeysOf(raw), changed: false, newer: true };
+  const { data, from } = migrate(raw);
   const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS, ...data };
-  for (const k of NESTED) {
-    const v = data[k];
-    if (v && typeof v === 'object' && !Array.isArray(v)) merged[k] = { ...DEFAULT_SETTINGS[k], ...(v as object) };
-  }
+  for (const k of NESTED) merged[k] = withNestedDefaults(k, merged[k]);
   delete merged.version;
   const parsed = settingsSchema.safeParse(merged);
   if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error.issues) };
@@ -52,7 +79,24 @@ function normalize(raw: unknown): Normalized {
     if (!v.ok) return { ok: false, reason: v.message };
   }
   const changed = from !== SETTINGS_VERSION || JSON.stringify(parsed.data) !== JSON.stringify(stripVersion(data));
-  return { ok: true, settings: parsed.data, changed };
+  return { ok: true, settings: parsed.data, changed, newer: false };
+}
+
+/**
+ * A newer version's file: each key this version knows, if its value is valid here, else that
+ * key's default (the newer app may have widened what a key accepts). Unknown keys are ignored,
+ * and stay in the file since it is never rewritten.
+ */
+function knownKeysOf(raw: Record<string, unknown>): Settings {
+  const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const [key, field] of Object.entries(settingsSchema.shape)) {
+    if (!(key in raw)) continue;
+    const parsed = field.safeParse(withNestedDefaults(key, raw[key]));
+    if (!parsed.success) continue;
+    if (key === 'schedule' && !validateSchedule(parsed.data).ok) continue;
+    out[key] = parsed.data;
+  }
+  return settingsSchema.parse(out);
 }
 
 function stripVersion(d: Record<string, unknown>): Record<string, unknown> {
@@ -67,115 +111,202 @@ function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: st
   return where ? `${where}: ${first.message}` : first.message;
 }
 
+function readDisk(path: string): DiskState {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'broken', reason: `it cannot be read (${(e as Error).message})` };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { kind: 'broken', reason: `it is not valid JSON (${(e as Error).message})` };
+  }
+  const n = normalize(raw);
+  return n.ok ? { kind: 'ok', settings: n.settings, changed: n.changed, newer: n.newer } : { kind: 'broken', reason: n.reason };
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object') {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+const same = (a: Settings, b: Settings) => JSON.stringify(a) === JSON.stringify(b);
+
 function stamp(d: Date): string {
   return d.toISOString().replace(/[:.]/g, '-');
 }
+
+/** Identity, size and modification time: whether the file changed since it was last read. */
+function signature(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+/** Without a folder watch, get() looks at the file at most this often. */
+const POLL_MS = 1000;
 
 export function openSettings(opts: { configDir: string; storeClass?: StoreClass; now?: () => number }): SettingsStore {
   const now = opts.now ?? Date.now;
   const dir = opts.configDir;
   const path = join(dir, 'config.json');
   const lockPath = `${path}.lock`;
-  mkdirSync(dir, { recursive: true });
 
   let recovered: { brokenFile: string; reason: string } | undefined;
-  let initial: Settings = structuredClone(DEFAULT_SETTINGS);
-  let rewrite = !existsSync(path);
-  if (!rewrite) {
-    let result: Normalized;
+  let readOnly: { reason: string; cause: 'newer' | 'unwritable' } | undefined;
+  const unwritable = (e: unknown, running: string) => {
+    readOnly = {
+      cause: 'unwritable',
+      reason: `Settings cannot be saved (${(e as Error).message}); Pieces Backup runs on ${running} in memory: make ${dir} writable, then restart it.`,
+    };
+  };
+
+  let folderError: unknown = null;
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    folderError = e;
+  }
+
+  // conf (or electron-store) reads the file when it is created, and would throw on a broken one:
+  // it is created at the first write, once the file is known to be good or gone.
+  let backend: { store: Record<string, unknown> } | null = null;
+  const Store: StoreClass = opts.storeClass ?? (Conf as unknown as StoreClass);
+  let seen = '';
+  const write = (s: Settings) => {
+    backend ??= new Store({
+      cwd: dir,
+      configName: 'config',
+      name: 'config', // electron-store's spelling of configName
+      projectName: 'pieces-backup',
+      projectSuffix: '',
+      accessPropertiesByDotNotation: false,
+      clearInvalidConfig: false,
+    });
+    backend.store = { version: SETTINGS_VERSION, ...s };
+    seen = signature(path);
+  };
+
+  let initial: Settings = DEFAULT_SETTINGS;
+  let rewrite = false;
+  const disk = readDisk(path);
+  if (disk.kind === 'missing') rewrite = true;
+  else if (disk.kind === 'ok') {
+    initial = disk.settings;
+    if (disk.newer) readOnly = { cause: 'newer', reason: NEWER_VERSION_REASON };
+    else rewrite = disk.changed;
+  } else {
+    const brokenFile = `${path}.broken-${stamp(new Date(now()))}`;
     try {
-      result = normalize(JSON.parse(readFileSync(path, 'utf8')));
-    } catch (e) {
-      result = { ok: false, reason: e instanceof SyntaxError ? `it is not valid JSON (${e.message})` : `it cannot be read (${(e as Error).message})` };
-    }
-    if (result.ok) {
-      initial = result.settings;
-      rewrite = result.changed;
-    } else {
-      const brokenFile = `${path}.broken-${stamp(new Date(now()))}`;
-      try {
-        renameSync(path, brokenFile);
-      } catch {
-        // Could not move it: defaults will overwrite it below, which is still better than not starting.
-      }
-      recovered = { brokenFile, reason: `The settings file was broken (${result.reason}); Pieces Backup started on default settings and kept the broken file as ${brokenFile}.` };
+      renameSync(path, brokenFile);
+      recovered = { brokenFile, reason: `The settings file was broken (${disk.reason}); Pieces Backup started on default settings and kept the broken file as ${brokenFile}.` };
       rewrite = true;
+    } catch (e) {
+      // Never overwrite a file that could not be kept: it may be the only copy of someone's settings.
+      recovered = { brokenFile: path, reason: `The settings file was broken (${disk.reason}) and could not be moved aside; Pieces Backup started on default settings and left it as it is.` };
+      unwritable(e, 'default settings');
+    }
+  }
+  if (rewrite && !readOnly) {
+    try {
+      if (folderError) throw folderError;
+      write(initial);
+    } catch (e) {
+      unwritable(e, disk.kind === 'ok' ? 'the saved settings' : 'default settings');
     }
   }
 
-  const Store: StoreClass = opts.storeClass ?? (Conf as unknown as StoreClass);
-  const store = new Store({
-    cwd: dir,
-    configName: 'config',
-    name: 'config', // electron-store's spelling of configName
-    projectName: 'pieces-backup',
-    projectSuffix: '',
-    accessPropertiesByDotNotation: false,
-    clearInvalidConfig: false,
-  });
-  const write = (s: Settings) => {
-    store.store = { version: SETTINGS_VERSION, ...s };
-  };
-  if (rewrite) write(initial);
-
-  let last: Settings = initial;
+  let last: Settings = deepFreeze(structuredClone(initial));
   const listeners = new Set<(next: Settings, prev: Settings) => void>();
-
-  // Another process (daemon, CLI, the app) may change the file, so reads check it; but the engine
-  // asks on every progress value, so the file is parsed and validated again only when its
-  // identity, size or modification time changed (one stat otherwise).
-  let seen = '';
-  const signature = (): string => {
-    try {
-      const st = statSync(path);
-      return `${st.ino}:${st.size}:${st.mtimeMs}`;
-    } catch {
-      return 'missing';
-    }
-  };
-  const get = (): Settings => {
-    const sig = signature();
-    if (sig !== seen || sig === 'missing') {
-      let raw: unknown;
+  const apply = (next: Settings) => {
+    const prev = last;
+    if (same(next, prev)) return;
+    last = deepFreeze(structuredClone(next));
+    for (const l of listeners) {
       try {
-        raw = store.store;
+        l(last, prev);
       } catch {
-        return structuredClone(last);
+        // A listener's bug must not undo a saved setting or starve the other listeners.
       }
-      const n = normalize(raw);
-      if (n.ok) last = n.settings;
-      seen = sig;
     }
-    return structuredClone(last);
+  };
+  /** A newer version may write the file while we run, or be replaced by an older one. */
+  const noteVersion = (newer: boolean) => {
+    if (newer && readOnly?.cause !== 'unwritable') readOnly = { cause: 'newer', reason: NEWER_VERSION_REASON };
+    else if (!newer && readOnly?.cause === 'newer') readOnly = undefined;
   };
 
-  const commit = (mutate: (current: Settings) => Settings): Settings => {
-    let prev: Settings = last;
-    const next = withFileLockSync(lockPath, () => {
-      prev = get();
-      const candidate = mutate(prev);
-      const checked = settingsSchema.safeParse(candidate);
-      if (!checked.success) throw new SettingsValidationError(`Settings not saved: ${describeIssues(checked.error.issues)}.`);
-      write(checked.data);
-      last = checked.data;
-      return checked.data;
+  /** Take in the file as another process left it; a half-written or invalid file is ignored until it is whole. */
+  const reload = () => {
+    const sig = signature(path);
+    if (sig === seen) return;
+    const d = readDisk(path);
+    if (d.kind !== 'ok') return;
+    seen = sig;
+    noteVersion(d.newer);
+    apply(d.settings);
+  };
+  seen = signature(path);
+
+  let watcher: FSWatcher | null = null;
+  try {
+    // The folder, not the file: writes replace the file (atomic rename), which ends a watch on it.
+    watcher = watch(dir, { persistent: false }, (_event, name) => {
+      if (name === null || name === 'config.json') reload();
     });
-    if (JSON.stringify(next) !== JSON.stringify(prev)) {
-      for (const l of listeners) {
-        try {
-          l(structuredClone(next), prev);
-        } catch {
-          // A listener's bug must not undo a saved setting.
+    watcher.on('error', () => {
+      watcher?.close();
+      watcher = null;
+    });
+  } catch {
+    watcher = null; // e.g. no such folder, or no watch support: get() looks at most once a second
+  }
+  let polledAt = 0;
+
+  // One write at a time in this process; the file lock orders them with other processes.
+  let queue: Promise<unknown> = Promise.resolve();
+  const commit = (mutate: (current: Settings) => Settings): Promise<Settings> => {
+    const run = queue.then(async () => {
+      if (readOnly) throw new SettingsReadOnlyError(readOnly.reason);
+      return withFileLock(lockPath, async () => {
+        // The file as it is now, not as last seen: another process may have just changed it.
+        const d = readDisk(path);
+        if (d.kind === 'ok' && d.newer) {
+          noteVersion(true);
+          throw new SettingsReadOnlyError(NEWER_VERSION_REASON);
         }
-      }
-    }
-    return structuredClone(next);
+        const base = d.kind === 'ok' ? d.settings : last;
+        const checked = settingsSchema.safeParse(mutate(base));
+        if (!checked.success) throw new SettingsValidationError(`Settings not saved: ${describeIssues(checked.error.issues)}.`);
+        write(checked.data);
+        apply(checked.data);
+        return last;
+      });
+    });
+    queue = run.catch(() => undefined);
+    return run;
   };
 
   const self: SettingsStore = {
     path,
-    get,
-    update(patch) {
+    get() {
+      if (!watcher && Date.now() - polledAt >= POLL_MS) {
+        polledAt = Date.now();
+        reload();
+      }
+      return last;
+    },
+    async update(patch) {
       const parsed = settingsPatch.safeParse(patch);
       if (!parsed.success) throw new SettingsValidationError(`Settings not saved: ${describeIssues(parsed.error.issues)}.`);
       const p = parsed.data;
@@ -199,7 +330,17 @@ export function openSettings(opts: { configDir: string; storeClass?: StoreClass;
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    get recovered() {
+      return recovered;
+    },
+    get readOnly() {
+      return readOnly ? { reason: readOnly.reason } : undefined;
+    },
+    close() {
+      watcher?.close();
+      watcher = null;
+      polledAt = Number.POSITIVE_INFINITY;
+    },
   };
-  if (recovered) (self as { recovered?: typeof recovered }).recovered = recovered;
   return self;
 }

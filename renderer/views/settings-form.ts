@@ -6,7 +6,7 @@ import type { Backup } from '../../main/api/wire.js';
 import type { IpcError, RetentionPolicyInput, RetentionPreview, SchedulePreview, ScheduleSpec, Settings, SettingsPatchInput } from './settings-types.js';
 import { el, replaceChildren, setText, show } from '../dom.js';
 import { formatBytes, formatDate, formatRunTime } from '../format.js';
-import { normalizeBaseUrl } from '../../main/api/base-url.js';
+import { checkBaseUrl } from '../../main/api/base-url.js';
 
 export interface SettingsActions {
   previewSchedule(spec: ScheduleSpec): Promise<{ ok: true; value: SchedulePreview } | { ok: false; error: IpcError }>;
@@ -168,9 +168,10 @@ export function createSettingsForm(actions: SettingsActions): SettingsForm {
 
   function readUrl(): string | null | { error: string } {
     if (autoDiscover.input.checked) return null;
-    const normal = normalizeBaseUrl(url.value);
-    if (normal !== null) return normal;
-    return { error: 'Enter PiecesOS’s address, like http://127.0.0.1:39300, or tick “Find PiecesOS automatically”.' };
+    const r = checkBaseUrl(url.value);
+    if (r.ok) return r.url;
+    if (url.value.trim() === '') return { error: 'Enter PiecesOS’s address, like http://127.0.0.1:39300, or tick “Find PiecesOS automatically”.' };
+    return { error: `This address cannot be used: ${r.reason}. Enter one like http://127.0.0.1:39300, or tick “Find PiecesOS automatically”.` };
   }
 
   function fill(s: Settings): void {

@@ -26,13 +26,13 @@ test('an explicit URL wins, normalised, without probing', async () => {
 });
 
 test('PIECES_OS_URL is used when there is no explicit setting', async () => {
-  const r = await resolveBaseUrl({ explicit: null, env: { PIECES_OS_URL: 'https://pieces.local:39300/base//' } });
-  assert.deepEqual(r, { url: 'https://pieces.local:39300/base', source: 'env', version: null });
+  const r = await resolveBaseUrl({ explicit: null, env: { PIECES_OS_URL: 'https://localhost:39300/base//' } });
+  assert.deepEqual(r, { url: 'https://localhost:39300/base', source: 'env', version: null });
 });
 
-test('an address that is not http(s) is refused with a clear sentence', async () => {
-  for (const bad of ['ftp://x', 'not a url', 'http://x/?q=1']) {
-    await assert.rejects(resolveBaseUrl({ explicit: bad }), (e: unknown) => e instanceof BackupsApiError && e.kind === 'unreachable' && /not an http/.test(e.message));
+test('an address that is not http(s), or not on this machine, is refused with a clear sentence and the reason', async () => {
+  for (const [bad, why] of [['ftp://x', /not an http/], ['not a url', /not a URL/], ['http://127.0.0.1/?q=1', /query/], ['http://pieces.local:39300', /loopback/]] as const) {
+    await assert.rejects(resolveBaseUrl({ explicit: bad }), (e: unknown) => e instanceof BackupsApiError && e.kind === 'unreachable' && /cannot be used/.test(e.message) && why.test(e.message));
   }
   await assert.rejects(resolveBaseUrl({ env: { PIECES_OS_URL: 'file:///etc' } }), /PIECES_OS_URL/);
   assert.equal(normalizeBaseUrl('HTTP://LOCALHOST:39300'), 'http://localhost:39300');

@@ -1,5 +1,6 @@
 // Whatever a server answers, no command prints a stack trace or Node's internals: every failure
 // is one sentence and a documented exit code (0 ok, 1 the server refused or failed, 3 transport).
+// (A 600 MB body used to crash list with ERR_STRING_TOO_LONG; the client now stops at 128 MiB.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -33,6 +34,24 @@ function everywhere(route: Route, healthToo = false): Record<string, Route> {
 
 const HUGE = 'x'.repeat(20 * 1024 * 1024);
 
+/** A 200 whose JSON body runs to 600 MB, sent without a Content-Length (so it must be counted
+ * while read): past what a string can hold, so reading it whole can only crash. */
+const bodyOf600MB: Route = (_req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  const mib = Buffer.from(`"${'x'.repeat(1024 * 1024 - 3)}",`);
+  let sent = 0;
+  res.on('close', () => (sent = Number.POSITIVE_INFINITY));
+  res.write('{"iterable":[');
+  const more = (): void => {
+    while (sent < 600) {
+      sent++;
+      if (!res.write(mib)) return void res.once('drain', more);
+    }
+    if (sent === 600) res.end('"x"]}');
+  };
+  more();
+};
+
 /** Percent-encoding that does not decode, in ids and messages. */
 const BAD_PERCENT = '%E0%A4%A';
 
@@ -41,6 +60,8 @@ interface Scenario {
   routes: Record<string, Route>;
   /** Expected exit code per command. */
   codes: Record<string, number>;
+  /** Run in these output modes (default both: for a person, and --json). */
+  modes?: string[][];
 }
 
 const scenarios: Scenario[] = [
@@ -73,6 +94,13 @@ const scenarios: Scenario[] = [
     codes: { list: 0, create: 1, 'create --stream': 1, delete: 1, 'delete bad-percent': 1, doctor: 0 },
   },
   {
+    name: 'a 600 MB JSON body',
+    routes: everywhere(bodyOf600MB),
+    codes: { list: 1, create: 1, 'create --stream': 1, delete: 0, 'delete bad-percent': 0, doctor: 0 },
+    // Each run reads 128 MiB before refusing: once per command is enough.
+    modes: [[]],
+  },
+  {
     name: 'a stream that is not JSON',
     routes: everywhere(text(200, 'data: {"status":"IN-PROGRESS"\n\nthis is not json at all }}}{{{\n', 'application/x-ndjson')),
     codes: { list: 1, create: 1, 'create --stream': 1, delete: 0, 'delete bad-percent': 0, doctor: 0 },
@@ -94,7 +122,7 @@ for (const s of scenarios) {
       const srv = await startHostileServer(s.routes);
       try {
         for (const [name, args] of Object.entries(COMMANDS)) {
-          for (const mode of [[], ['--json']]) {
+          for (const mode of s.modes ?? [[], ['--json']]) {
             const what = `${name}${mode.length ? ' --json' : ''} (${s.name})`;
             const r = await runCliProcess(['--url', srv.url, '--config-dir', join(dir, 'cfg'), '--timeout', '5', ...mode, ...args]);
             assertNoStack(r, what);
@@ -115,7 +143,7 @@ for (const s of scenarios) {
         const cfg = join(dir, 'daemon');
         await mkdir(cfg, { recursive: true });
         await writeFile(join(cfg, 'config.json'), JSON.stringify({ schedule: { kind: 'daily', time: '12:00' }, scheduleSetAt: '2020-01-01T00:00:00.000Z' }));
-        for (const mode of [[], ['--json']]) {
+        for (const mode of s.modes ?? [[], ['--json']]) {
           const { child, done } = startCli(['--url', srv.url, '--config-dir', cfg, '--timeout', '5', ...mode, 'daemon']);
           let out = '';
           child.stdout!.on('data', (d: Buffer | string) => (out += String(d)));

@@ -97,6 +97,7 @@ test('a scheduled backup blocked by another process waits (who, since), records 
   assert.equal(state.waiting?.heldBy.pid, holder.pid, 'names the process that holds the lock');
   assert.ok(Number.isFinite(Date.parse(state.waiting!.heldBy.since)), 'and since when');
   await waitFor(() => r.states.some((s) => s.phase === 'waiting'), 'the waiting state to be emitted');
+  assert.ok(!r.states.some((s) => s.phase === 'running'), 'a backup that cannot take the lock is never shown as running');
 
   // Half an hour of polls and the next hourly tick, all while the other backup holds the lock.
   const seen = r.states.length;
@@ -152,7 +153,7 @@ test('pausing drops an automatic wait: no lock polling left', { timeout: 30_000 
   await r.engine.start();
   await r.clock.advance(HOUR);
   await waitFor(() => r.engine.getState().phase === 'waiting', 'the engine to wait for the lock');
-  r.engine.pause('resume');
+  await r.engine.pause('resume');
   await waitFor(() => r.engine.getState().phase === 'paused', 'the pause to apply');
   assert.equal(r.engine.getState().waiting, null);
   assert.equal(r.clock.pendingTimers, 0, 'paused until resumed: no schedule, no lock polling');

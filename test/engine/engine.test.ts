@@ -88,8 +88,8 @@ async function rig(t: TestContext, o: RigOptions = {}) {
 
   const clock = new ManualClock(START);
   const settings = openSettings({ configDir: cfg, now: () => clock.now() });
-  if (o.settings) settings.update(o.settings);
-  settings.setScheduleSetAt(new Date(START).toISOString());
+  if (o.settings) await settings.update(o.settings);
+  await settings.setScheduleSetAt(new Date(START).toISOString());
   const history = openHistory(cfg);
   for (const e of o.history ?? []) await history.record(e);
   const deletionLog = openDeletionLog(cfg);
@@ -193,7 +193,7 @@ test('idle costs nothing: with a daily schedule the only timer is ≥ 1 minute a
   }
   assert.ok(wakes <= 2 * 24 * 6 + 4, `${wakes} wakes in two days`);
   assert.equal((await r.backups()).length, 2, 'one backup at each of the two noons');
-  r.settings.update({ schedule: { kind: 'off' } });
+  await r.settings.update({ schedule: { kind: 'off' } });
   assert.equal(clock.pendingTimers, 0);
   assert.equal(engine.getState().nextRun, null);
 });
@@ -366,17 +366,18 @@ test('pause for an hour skips the schedule and ends by itself; until resumed nee
   const r = await rig(t, { settings: { schedule: { kind: 'every-n-hours', hours: 1 } } });
   const { engine } = r;
   await engine.start();
-  const st = engine.pause('1h');
+  const st = await engine.pause('1h');
   assert.equal(st.phase, 'paused');
   const onDisk = JSON.parse(await readFile(r.settings.path, 'utf8')) as { pausedUntil: string | null };
   assert.equal(onDisk.pausedUntil, new Date(START + HOUR).toISOString(), 'the pause is saved in the settings file');
   await r.run(HOUR + MIN);
   assert.equal(r.starts, 0, 'the 10:00 run was paused');
-  assert.equal(r.settings.get().pausedUntil, null, 'the pause ended by itself');
+  // The engine clears the ended pause in the settings file without blocking: wait for that write.
+  await waitFor(() => r.settings.get().pausedUntil === null, 'the ended pause to be cleared in the settings');
   assert.equal(engine.getState().phase, 'idle');
   await r.run(HOUR);
   assert.equal(r.starts, 1);
-  engine.pause('resume');
+  await engine.pause('resume');
   assert.equal(engine.getState().nextRun, null);
   await r.run(5 * HOUR);
   assert.equal(r.starts, 1);
@@ -385,7 +386,7 @@ test('pause for an hour skips the schedule and ends by itself; until resumed nee
   assert.ok(manual.started);
   await r.run(MIN);
   assert.equal(r.starts, 2);
-  engine.resume();
+  await engine.resume();
   await r.run(HOUR);
   assert.equal(r.starts, 3);
   assert.deepEqual((await r.runs()).map((e) => `${e.trigger}:${e.result}`), ['scheduled:completed', 'manual:completed', 'scheduled:completed']);

@@ -26,18 +26,18 @@ test('a fresh folder starts on defaults and writes config.json with a version', 
     assert.equal(onDisk.version, SETTINGS_VERSION);
   }));
 
-test('updates are validated; invalid ones throw a clear message and write nothing', () =>
+test('updates are validated; invalid ones reject with a clear message and write nothing', () =>
   withDir(async (dir) => {
     const s = openSettings({ configDir: dir, now: () => Date.UTC(2026, 10, 27) });
     const seen: string[] = [];
     s.onChange((n) => seen.push(JSON.stringify(n.schedule)));
-    const next = s.update({ schedule: { kind: 'weekly', day: 2, time: '07:30' }, catchUp: false });
+    const next = await s.update({ schedule: { kind: 'weekly', day: 2, time: '07:30' }, catchUp: false });
     assert.equal(next.catchUp, false);
     assert.equal(next.scheduleSetAt, '2026-11-27T00:00:00.000Z');
     const before = await readFile(join(dir, 'config.json'), 'utf8');
-    assert.throws(() => s.update({ schedule: { kind: 'daily', time: '7am' } } as never), /Settings not saved: schedule.*HH:MM/);
-    assert.throws(() => s.update({ schedule: { kind: 'custom', cron: '99 * * * *' } }), /Settings not saved: .*minute/);
-    assert.throws(() => s.update({ bogus: 1 } as never), /Settings not saved/);
+    await assert.rejects(s.update({ schedule: { kind: 'daily', time: '7am' } } as never), /Settings not saved: schedule.*HH:MM/);
+    await assert.rejects(s.update({ schedule: { kind: 'custom', cron: '99 * * * *' } }), /Settings not saved: .*minute/);
+    await assert.rejects(s.update({ bogus: 1 } as never), /Settings not saved/);
     assert.equal(await readFile(join(dir, 'config.json'), 'utf8'), before);
     assert.equal(seen.length, 1);
     // Another store on the same folder (another process) sees the change.
@@ -80,8 +80,8 @@ test('an old (version 0) file is migrated, not discarded', () =>
 test('pause is stored and shared', () =>
   withDir(async (dir) => {
     const s = openSettings({ configDir: dir });
-    s.setPause('resume');
+    await s.setPause('resume');
     assert.equal(openSettings({ configDir: dir }).get().pausedUntil, 'resume');
-    s.setPause(null);
+    await s.setPause(null);
     assert.equal(s.get().pausedUntil, null);
   }));
