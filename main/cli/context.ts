@@ -25,6 +25,8 @@ export interface GlobalOptions {
   /** Whether --timeout was given (a non-streamed create waits longer by default). */
   timeoutGiven?: boolean;
   configDir?: string;
+  /** Minutes without progress before a backup is judged stalled (--stall-minutes); see stall-minutes.ts. */
+  stallMinutes?: number;
 }
 
 /** A mistake in how the command was called (exit 2). */

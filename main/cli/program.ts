@@ -17,6 +17,12 @@ function seconds(v: string): number {
   return n;
 }
 
+function minutes(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1440) throw new InvalidArgumentError('give a number of minutes above 0 and at most 1440, e.g. --stall-minutes 10');
+  return n;
+}
+
 function url(v: string): string {
   const r = checkBaseUrl(v);
   if (!r.ok) throw new InvalidArgumentError(`${r.reason}; give ${BASE_URL_HINT}`);
@@ -31,6 +37,7 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = ne
     .option('--json', 'machine-readable output', false)
     .option('--timeout <seconds>', 'request timeout, and the longest silence allowed in a stream', seconds, DEFAULT_TIMEOUT_S)
     .option('--config-dir <dir>', "settings and history folder (default: the tray app's own)")
+    .option('--stall-minutes <n>', 'minutes without progress before a backup (create --stream, daemon) is judged stalled (default: the saved stallMinutes setting, else 10)', minutes)
     .showHelpAfterError('(run pieces-backup --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s.split('\n').map(visible).join('\n')) });

@@ -34,6 +34,8 @@ export interface AppCoreOptions {
   /** Client timeouts (ms). */
   timeoutMs?: number;
   stallTimeoutMs?: number;
+  /** Minutes without progress before a backup is judged stalled (the daemon's --stall-minutes). */
+  stallMinutes?: number;
 }
 
 export interface FullAppCore extends AppCore {
@@ -72,7 +74,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
       if (!opts.fallbackUrl || !isApiError(e) || e.kind !== 'unreachable' || explicit) throw e;
       found = { url: await opts.fallbackUrl(), source: 'emulator', version: null };
     }
-    client = createClient({ baseUrl: found.url, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.stallTimeoutMs ? { stallTimeoutMs: opts.stallTimeoutMs } : {}) });
+    client = createClient({ baseUrl: found.url, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.stallTimeoutMs ? { stallTimeoutMs: opts.stallTimeoutMs } : {}), ...(opts.stallMinutes ? { noProgressTimeoutMs: opts.stallMinutes * 60_000 } : {}) });
     setConnection({ url: found.url, source: found.source, version: found.version, reachable: true });
     return client;
   };

@@ -22,6 +22,8 @@ export interface DaemonOptions {
   timeoutMs?: number;
 }
 
+  /** Minutes without progress before a backup is judged stalled; the saved setting when absent. */
+  stallMinutes?: number;
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
   const emit = (event: string, text: string, data: Record<string, unknown> = {}) => {
@@ -56,6 +58,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs, stallTimeoutMs: opts.timeoutMs }),
       log: (level, message) => emit(level === 'warn' ? 'warning' : 'info', message),
     });
+      ...(opts.stallMinutes === undefined ? {} : { stallMinutes: opts.stallMinutes }),
   } catch (e) {
     emit('error', `The daemon could not start: ${(e as Error).message}`, { kind: 'internal' });
     return 1;

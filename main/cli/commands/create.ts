@@ -9,6 +9,7 @@ import { backupJson, describeBackup } from '../output.js';
 import { progressView } from '../progress-view.js';
 import { recordCliRun } from '../record-run.js';
 import { safeJson } from '../../shared/terminal-text.js';
+import { stallMinutesOf } from '../stall-minutes.js';
 
 export async function createCommand(io: CliIO, g: GlobalOptions, opts: { stream: boolean; signal?: AbortSignal }): Promise<number> {
   // Single flight with the tray app and the daemon sharing this config folder.
@@ -38,7 +39,7 @@ async function createUnderLock(io: CliIO, given: GlobalOptions, opts: { stream: 
   try {
     const { client } = await connect(io, g);
     backup = view
-      ? await client.createStreamed({ signal: opts.signal, onProgress: (p) => view.update(p) })
+      ? await client.createStreamed({ signal: opts.signal, onProgress: (p) => view.update(p), noProgressTimeoutMs: stallMinutesOf(g) * 60_000 })
       : await client.create({ signal: opts.signal });
   } catch (e) {
     view?.finish();

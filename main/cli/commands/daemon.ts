@@ -16,6 +16,8 @@ export async function daemonCommand(io: CliIO, g: GlobalOptions, opts: { schedul
     ...(opts.schedule === undefined ? {} : { schedule: opts.schedule }),
     // Without --timeout the daemon keeps the app's own timeouts, as the tray app would run.
     ...(g.timeoutGiven ? { timeoutMs: g.timeout * 1000 } : {}),
+    // Without --stall-minutes the engine follows the saved setting (and its changes) itself.
+    ...(g.stallMinutes === undefined ? {} : { stallMinutes: g.stallMinutes }),
     out: (line) => io.out(line.endsWith('\n') ? line : line + '\n'),
     signal: opts.signal,
   });
