@@ -39,5 +39,6 @@ function item(e: HistoryEntry): HTMLLIElement {
     el('span', { class: `badge ${result}` }, resultName(result)),
     el('span', { class: 'when' }, formatDate(e.startedAt)),
     el('span', { class: 'detail' }, detail.join(' · ')),
-    e.error ? el('span', { class: 'why' }, e.error.message) : null);
+    e.error ? el('span', { class: 'why' }, e.error.message) : null,
+    typeof e.note === 'string' ? el('span', { class: 'note' }, e.note) : null);
 }

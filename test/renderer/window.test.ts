@@ -153,6 +153,24 @@ test('Back up now streams progress to 100 % and the new backup appears in the li
   await page.getByRole('list', { name: 'Backup history' }).getByText('Completed').first().waitFor();
 });
 
+test('retention says why it deletes nothing while this computer is unknown, and History says when a run skipped it', { skip: skipReason ?? false }, async (t) => {
+  // An older PiecesOS (no device endpoint) whose create does not name the backup it made.
+  const { page, emulator } = await setup(t, { seed: 3, deviceName: 'test-box', faults: { noDeviceInformation: true, omitBackup: true } });
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByRole('checkbox', { name: 'Delete old backups automatically' }).check();
+  await page.getByRole('spinbutton', { name: 'Keep the newest (backups of each device)' }).fill('1');
+  await page.getByRole('button', { name: 'Preview retention' }).click();
+  await page.getByText(/^Nothing would be deleted: This computer’s device name is not known yet/).or(page.getByText(/^Nothing would be deleted: This computer's device name is not known yet/)).waitFor();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  await page.getByRole('tab', { name: 'Backups' }).click();
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await page.getByRole('tab', { name: 'History' }).click();
+  await page.getByRole('list', { name: 'Backup history' }).getByText(/did not say which backup it made, so retention was skipped/).waitFor({ timeout: 20_000 });
+  assert.equal((await emulatorIds(emulator!)).length, 4, 'nothing deleted');
+  await shot(page, 'history-retention-skipped');
+});
+
 test('deleting a backup asks first; Cancel keeps it, Delete removes it from the cloud', { skip: skipReason ?? false }, async (t) => {
   const { page, emulator } = await setup(t, { seed: 3 });
   await dataRows(page).nth(2).waitFor();
@@ -207,7 +225,7 @@ test('settings: the schedule is validated live, invalid input is refused, valid 
 
   // Retention dry run: keep the newest 1 of 4 → 3 would go.
   await page.getByRole('checkbox', { name: 'Delete old backups automatically' }).check();
-  await page.getByRole('spinbutton', { name: 'Keep the newest (backups)' }).fill('1');
+  await page.getByRole('spinbutton', { name: 'Keep the newest (backups of each device)' }).fill('1');
   await page.getByRole('checkbox', { name: 'Also delete backups made by other devices' }).check();
   await page.getByRole('button', { name: 'Preview retention' }).click();
   await page.getByText('Would delete 3 backups:').waitFor();
@@ -225,7 +243,7 @@ test('settings: the schedule is validated live, invalid input is refused, valid 
   assert.equal(await page.getByLabel('Back up', { exact: true }).inputValue(), 'every-n-hours');
   assert.equal(await page.getByRole('spinbutton', { name: 'Every how many hours' }).inputValue(), '6');
   assert.equal(await page.getByRole('checkbox', { name: 'Start at login' }).isChecked(), true);
-  assert.equal(await page.getByRole('spinbutton', { name: 'Keep the newest (backups)' }).inputValue(), '1');
+  assert.equal(await page.getByRole('spinbutton', { name: 'Keep the newest (backups of each device)' }).inputValue(), '1');
 });
 
 test('the window opens at the view its URL names, and switches on hashchange', { skip: skipReason ?? false }, async (t) => {
