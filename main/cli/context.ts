@@ -32,9 +32,9 @@ export interface GlobalOptions {
 /** A mistake in how the command was called (exit 2). */
 export class UsageError extends Error {}
 
-/** A refusal that is not the server's, e.g. another process is already backing up (exit 1). */
+/** A refusal that is not the server's, e.g. another process is already backing up, or the settings cannot be saved (exit 1). */
 export class RefusedError extends Error {
-  constructor(readonly kind: 'already-running', message: string) {
+  constructor(readonly kind: 'already-running' | 'read-only', message: string) {
     super(message);
   }
 }

@@ -70,6 +70,25 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = ne
     .command('history')
     .description('show the recorded backup runs, newest first')
     .action(run(async () => (await import('./commands/history.js')).historyCommand(io, globals())));
+  const settings = program
+    .command('settings')
+    .description('show or change the settings shared by the app, the daemon and the CLI (keys: schedule, retention.keepLast, …)');
+  settings
+    .command('get', { isDefault: true })
+    .description('print all settings (key = value), or one')
+    .argument('[key]', 'a dotted key, e.g. retention.keepLast')
+    .action((key?: string) => run(async () => (await import('./commands/settings.js')).settingsCommand(io, globals(), { action: 'get', ...(key === undefined ? {} : { key }) }))());
+  settings
+    .command('set')
+    .description('validate and save one setting; the value is JSON when it parses, else text (a text schedule is a cron expression)')
+    .argument('<key>', 'a dotted key, e.g. schedule')
+    .argument('<value>', 'e.g. \'{"kind":"daily","time":"03:00"}\', "0 3 * * *", 5, true, null')
+    .action((key: string, value: string) => run(async () => (await import('./commands/settings.js')).settingsCommand(io, globals(), { action: 'set', key, value }))());
+  settings
+    .command('reset')
+    .description('restore the default of one setting')
+    .argument('<key>', 'a dotted key')
+    .action((key: string) => run(async () => (await import('./commands/settings.js')).settingsCommand(io, globals(), { action: 'reset', key }))());
   program
     .command('daemon')
     .description('run scheduled backups without the tray app, until Ctrl-C or SIGTERM')

@@ -91,6 +91,17 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     emit('retention', `Retention deleted ${deleted.length} backup(s)${failed.length ? `, ${failed.length} could not be deleted` : ''}`, { deleted: deleted.map((b) => b.id), failed }),
   );
   core.onNotice((n) => emit('notice', `${n.title}: ${n.body}`, { kind: n.kind }));
+  // The saved schedule may change while the daemon runs (the window, `pieces-backup settings set`):
+  // say so, with the next run the engine re-armed for (after every settings listener has run).
+  let schedule = JSON.stringify(core.current().settings.schedule);
+  core.on('event:settings', (s) => {
+    if (override || JSON.stringify(s.schedule) === schedule) return;
+    schedule = JSON.stringify(s.schedule);
+    queueMicrotask(() => {
+      const next = core.engine.getState().nextRun;
+      emit('schedule', `Schedule changed: ${describeSchedule(s.schedule)}${next ? `; next backup ${local(next)}` : ''}.`, { schedule: s.schedule, nextRun: next });
+    });
+  });
 
   // The saved schedule is local: no request (a list or a snapshot) that SIGTERM would wait on.
   const spec = override ?? core.current().settings.schedule;
