@@ -20,10 +20,10 @@ export interface DaemonOptions {
   signal?: AbortSignal;
   /** Request timeout and the longest silence allowed in a stream (ms); the app's defaults when absent. */
   timeoutMs?: number;
-}
-
   /** Minutes without progress before a backup is judged stalled; the saved setting when absent. */
   stallMinutes?: number;
+}
+
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
   const emit = (event: string, text: string, data: Record<string, unknown> = {}) => {
@@ -56,9 +56,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       url: opts.url ?? null,
       ...(override ? { scheduleOverride: override } : {}),
       ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs, stallTimeoutMs: opts.timeoutMs }),
+      ...(opts.stallMinutes === undefined ? {} : { stallMinutes: opts.stallMinutes }),
       log: (level, message) => emit(level === 'warn' ? 'warning' : 'info', message),
     });
-      ...(opts.stallMinutes === undefined ? {} : { stallMinutes: opts.stallMinutes }),
   } catch (e) {
     emit('error', `The daemon could not start: ${(e as Error).message}`, { kind: 'internal' });
     return 1;
