@@ -74,7 +74,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
       if (!opts.fallbackUrl || !isApiError(e) || e.kind !== 'unreachable' || explicit) throw e;
       found = { url: await opts.fallbackUrl(), source: 'emulator', version: null };
     }
-    client = createClient({ baseUrl: found.url, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.stallTimeoutMs ? { stallTimeoutMs: opts.stallTimeoutMs } : {}), ...(opts.stallMinutes ? { noProgressTimeoutMs: opts.stallMinutes * 60_000 } : {}) });
+    client = createClient({ baseUrl: found.url, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.stallTimeoutMs ? { stallTimeoutMs: opts.stallTimeoutMs } : {}) });
     setConnection({ url: found.url, source: found.source, version: found.version, reachable: true });
     return client;
   };
@@ -98,6 +98,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
     identity,
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.scheduleOverride ? { scheduleOverride: opts.scheduleOverride } : {}),
+    ...(opts.stallMinutes ? { stallMinutesOverride: opts.stallMinutes } : {}),
     runLock: () => tryAcquireRunLock(opts.configDir),
     deletions: openDeletionLog(opts.configDir),
   });

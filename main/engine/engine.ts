@@ -49,6 +49,8 @@ export interface EngineOptions {
   runLock?: RunLockFn;
   /** A schedule used instead of the saved one, for this engine only (daemon --schedule). */
   scheduleOverride?: ScheduleSpec;
+  /** Minutes without progress before a backup is judged stalled, instead of the saved `stallMinutes` (daemon --stall-minutes). */
+  stallMinutesOverride?: number;
   deletions?: { record(d: DeletionRecord): Promise<void> };
   coalesceMs?: number;
 }
@@ -181,21 +183,17 @@ export class BackupEngine {
 
   getState(): EngineState {
     const s = this.#settings();
-    // While waiting, a new attempt still asking for the lock is not shown as running: it most
-    // likely waits too (no 'running' flicker at each schedule tick or click).
-    const r = this.#running && (this.#running.started || !this.#waiting) ? this.#running : null;
+    const r = this.#running;
     const paused = this.#pausedUntil(s);
-    const phase: EngineState['phase'] = r
-      ? 'running'
-      : this.#waiting
-        ? 'waiting'
-        : paused !== null
-        ? 'paused'
-        : this.#lastError && TRANSPORT_KINDS.has(this.#lastError.kind as never)
-          ? 'offline'
-          : this.#lastError
-            ? 'error'
-            : 'idle';
+    // `running` is set from the moment a backup is asked for; the phase is 'running' only once it
+    // holds the backup lock, so one that ends up waiting for another process never shows (or is
+    // logged) as backing up.
+    const phase: EngineState['phase'] = r?.started ? 'running'
+      : this.#waiting ? 'waiting'
+      : paused !== null ? 'paused'
+      : this.#lastError && TRANSPORT_KINDS.has(this.#lastError.kind as never) ? 'offline'
+      : this.#lastError ? 'error'
+      : 'idle';
     return {
       phase,
       running: r ? { trigger: r.trigger, startedAt: r.startedAt, status: r.status, percentage: r.percentage } : null,
@@ -309,6 +307,8 @@ export class BackupEngine {
       signal.throwIfAborted();
       const backup = await api.createStreamed({
         signal,
+        // Read once per run: a change in Settings applies to the next backup, not per value.
+        noProgressTimeoutMs: (this.#o.stallMinutesOverride ?? this.#settings().stallMinutes) * 60_000,
         onProgress: (p) => {
           running.status = p.status;
           if (p.percentage !== null) running.percentage = Math.max(0, Math.min(100, p.percentage));
@@ -418,8 +418,13 @@ export class BackupEngine {
   async #pollLock(): Promise<void> {
     this.#waitTimer = null;
     const w = this.#waiting;
-    // A run in flight settles the wait itself: it either takes the lock or re-arms this poll.
-    if (!w || this.#stopping || this.#running || !this.#o.runLock) return;
+    if (!w || this.#stopping || !this.#o.runLock) return;
+    // A run in flight (perhaps the attempt that began this wait, still recording it) ends the
+    // wait if it takes the lock; if not, the wait goes on.
+    if (this.#running) {
+      this.#armWaitPoll();
+      return;
+    }
     let got: Awaited<ReturnType<RunLockFn>>;
     try {
       got = await this.#o.runLock();
@@ -430,6 +435,7 @@ export class BackupEngine {
     }
     if (this.#waiting !== w || this.#stopping || this.#running) {
       if ('lock' in got) await got.lock.release().catch(() => undefined);
+      if (this.#waiting === w) this.#armWaitPoll();
       return;
     }
     if ('lock' in got) {
