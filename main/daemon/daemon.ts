@@ -3,6 +3,8 @@
 import { createAppCore } from '../core/app-core.js';
 import { describeSchedule, validateSchedule } from '../engine/schedule.js';
 import type { EngineState } from '../engine/types.js';
+import { WAIT_POLL_MS } from '../engine/engine.js';
+import { waitingLine } from '../shared/waiting-text.js';
 import type { ScheduleSpec } from '../settings/schema.js';
 import { asSentence, formatBytes, formatLocalDateTime } from '../shared/format.js';
 import { safeJson, visible } from '../shared/terminal-text.js';
@@ -66,6 +68,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
 
   let lastPhase: EngineState['phase'] | null = null;
   let lastPct = -10;
+  let lastHolder = '';
   core.on('event:state', (s) => {
     if (s.phase === 'running' && s.running) {
       const pct = s.running.percentage ?? 0;
@@ -74,6 +77,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
         lastPct = pct;
         emit('progress', `Backing up (${s.running.trigger}): ${Math.round(pct)}%`, { trigger: s.running.trigger, percentage: pct });
       }
+    } else if (s.phase === 'waiting' && s.waiting) {
+      // Once per wait (and when another process takes the lock over), not once per attempt.
+      const holder = JSON.stringify(s.waiting.heldBy);
+      if (lastPhase !== 'waiting' || holder !== lastHolder) {
+        emit('waiting', `${waitingLine(s.waiting, new Date())} to finish; trying again every ${WAIT_POLL_MS / 1000} s.`, { phase: s.phase, waiting: s.waiting });
+      }
+      lastHolder = holder;
     } else if (s.phase !== lastPhase) {
       emit('state', `State: ${s.phase}${s.nextRun ? `; next backup ${local(s.nextRun)}` : ''}`, { phase: s.phase, nextRun: s.nextRun });
       lastPct = -10;

@@ -47,7 +47,7 @@ test('a scheduled backup waiting over an hour for another process gives one noti
   await waitFor(() => core.current().state.phase === 'waiting', 'the backup to wait for the lock');
   assert.equal(core.current().state.waiting?.heldBy.pid, holder.pid);
   // The schedule's timer and the lock poll: two timers between polls, one while a poll runs.
-  const polled = () => waitFor(() => clock.pendingTimers === 2, 'the lock poll to finish');
+  const polled = () => waitFor(() => clock.pendingTimers === 2, `the lock poll to finish (${clock.pendingTimers} timers, next in ${clock.nextTimerIn()}, ${JSON.stringify(core.current().state)})`);
   await polled();
   await clock.advance(59 * MIN);
   await polled();

@@ -4,7 +4,7 @@
 // time is a ManualClock (the lock's own heartbeat age is real time: it is about real processes).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -157,4 +157,23 @@ test('pausing drops an automatic wait: no lock polling left', { timeout: 30_000 
   await waitFor(() => r.engine.getState().phase === 'paused', 'the pause to apply');
   assert.equal(r.engine.getState().waiting, null);
   assert.equal(r.clock.pendingTimers, 0, 'paused until resumed: no schedule, no lock polling');
+});
+
+test('a lock poll that comes while the first attempt is still being recorded keeps the wait going', { timeout: 30_000 }, async (t) => {
+  const r = await rig(t, { schedule: { kind: 'hourly' } });
+  await startLockHolder(r.cfg, (fn) => t.after(fn));
+  await r.engine.start();
+  // Another process is writing the history: recording the skipped attempt has to wait for it.
+  const historyLock = join(r.cfg, 'history.jsonl.lock');
+  await writeFile(historyLock, 'another process');
+  await r.clock.advance(HOUR);
+  await waitFor(() => r.engine.getState().phase === 'waiting', 'the engine to wait for the lock');
+  assert.notEqual(r.engine.getState().running, null, 'the first attempt is still being recorded');
+  await r.clock.advance(WAIT_POLL_MS); // the poll comes now
+  await unlink(historyLock);
+  await waitFor(() => r.engine.getState().running === null, 'the first attempt to be recorded');
+  const before = r.lockAttempts;
+  await r.clock.advance(WAIT_POLL_MS);
+  await waitFor(() => r.lockAttempts > before, 'the lock to be tried again', 5000);
+  assert.equal(r.engine.getState().phase, 'waiting');
 });
