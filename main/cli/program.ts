@@ -70,6 +70,11 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = ne
     .command('history')
     .description('show the recorded backup runs, newest first')
     .action(run(async () => (await import('./commands/history.js')).historyCommand(io, globals())));
+  program
+    .command('prune')
+    .description('apply the saved retention policy now (under the backup lock), or only say what it would delete')
+    .option('--dry-run', 'only say what would be deleted', false)
+    .action((o: { dryRun: boolean }) => run(async () => (await import('./commands/prune.js')).pruneCommand(io, globals(), { dryRun: o.dryRun, signal }))());
   const settings = program
     .command('settings')
     .description('show or change the settings shared by the app, the daemon and the CLI (keys: schedule, retention.keepLast, …)');
