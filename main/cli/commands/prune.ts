@@ -16,7 +16,7 @@ import type { Backup } from '../../api/wire.js';
 
 const RETENTION_OFF = 'Retention is off in Settings, so nothing is deleted; turn it on with `pieces-backup settings set retention.enabled true` (and a rule such as retention.keepLast).';
 
-const line = (b: Backup) => `  ${formatLocalDateTime(b.created)}  ${formatBytes(b.bytes).padStart(9)}  ${visible(b.deviceName)}  ${visible(b.id)}`;
+const line = (b: Backup) => `  ${visible(formatLocalDateTime(b.created))}  ${formatBytes(b.bytes).padStart(9)}  ${visible(b.deviceName)}  ${visible(b.id)}`;
 
 export async function pruneCommand(io: CliIO, g: GlobalOptions, opts: { dryRun: boolean; signal?: AbortSignal }): Promise<number> {
   const configDir = configDirOf(g);
