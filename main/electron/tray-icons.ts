@@ -12,6 +12,8 @@ export const TRAY_PHASES: readonly EnginePhase[] = ['idle', 'running', 'paused',
  */
 export function trayIconFile(phase: EnginePhase, platform: NodeJS.Platform): string {
   if (platform === 'darwin' && phase === 'idle') return 'trayTemplate.png';
+  // Waiting for another process's backup: held up, like paused, not failed.
+  if (phase === 'waiting') return 'paused.png';
   return `${TRAY_PHASES.includes(phase) ? phase : 'idle'}.png`;
 }
 

@@ -5,6 +5,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import type { ConnectionInfo, EngineState } from '../engine/types.js';
 import type { Settings } from '../settings/schema.js';
 import { formatAgo, formatBytes, formatWhen, parseTime, truncate } from '../shared/format.js';
+import { waitingLine } from '../shared/waiting-text.js';
 
 export type TrayAction =
   | 'backup-now'
@@ -63,6 +64,7 @@ export function statusLines(input: TrayMenuInput): string[] {
 
   const progress = progressLine(state);
   if (progress) lines.push(progress);
+  if (state.phase === 'waiting' && state.waiting) lines.push(waitingLine(state.waiting, now));
 
   const last = parseTime(state.lastSuccess?.at);
   if (last) {
@@ -123,6 +125,7 @@ export function trayTooltip(input: TrayMenuInput): string {
   const { state, now } = input;
   let line: string;
   if (state.phase === 'running') line = progressLine(state) ?? 'Backing up…';
+  else if (state.phase === 'waiting' && state.waiting) line = waitingLine(state.waiting, now);
   else if (state.phase === 'offline') line = 'PiecesOS is not running';
   else if (state.phase === 'error' && state.lastError) line = `Last attempt failed: ${truncate(state.lastError.message, 60)}`;
   else if (state.pausedUntil) line = 'Automatic backups paused';

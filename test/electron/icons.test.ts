@@ -61,3 +61,9 @@ test('icon choice per platform and location', () => {
   assert.equal(trayIconFile('bogus' as never, 'win32'), 'idle.png');
   assert.equal(trayIconDir({ packaged: true, resourcesPath: '/r', appRoot: '/a' }), join('/r', 'tray'));
 });
+
+test('waiting for another process shows the paused icon (held up, not failed), on macOS too', () => {
+  assert.equal(trayIconFile('waiting', 'linux'), 'paused.png');
+  assert.equal(trayIconFile('waiting', 'darwin'), 'paused.png');
+  assert.equal(trayIconFile('waiting', 'win32'), 'paused.png');
+});

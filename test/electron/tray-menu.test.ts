@@ -104,3 +104,16 @@ test('formatting helpers', () => {
   assert.equal(formatBytes(1_234_000_000), '1.2 GB');
   assert.equal(formatBytes(Number.NaN), '—');
 });
+
+test('waiting for another process: who holds the lock and since when, in the menu and the tooltip; Back up now still works', () => {
+  const state: EngineState = {
+    ...idle, phase: 'waiting',
+    waiting: { trigger: 'scheduled', since: at(16, 45), heldBy: { pid: 4242, since: at(14, 2) } },
+  };
+  const menu = buildTrayMenu({ state, settings, connection: conn, now });
+  assert.ok(labels(menu).includes('Waiting for the backup started by process 4242 at 14:02'), labels(menu).join(' | '));
+  assert.equal(find(menu, 'backup-now')?.enabled, true, 'Back up now tries the lock again at once');
+  assert.equal(trayTooltip({ state, settings, connection: conn, now }), 'Pieces Backup\nWaiting for the backup started by process 4242 at 14:02');
+  const elsewhere = { ...state, waiting: { ...state.waiting!, heldBy: { pid: 77, since: at(9, 5, -1), host: 'desk' } } };
+  assert.ok(labels(buildTrayMenu({ state: elsewhere, settings, connection: conn, now })).includes('Waiting for the backup started by process 77 on desk at 09:05 on 2026-11-26'));
+});
