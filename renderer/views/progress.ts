@@ -4,6 +4,7 @@ import type { EngineState } from '../../main/engine/types.js';
 import type { IpcError } from '../../main/ipc/contract.js';
 import { el, setText, show } from '../dom.js';
 import { formatBytes, formatRunTime, relativeTime } from '../format.js';
+import { waitingLine } from '../../main/shared/waiting-text.js';
 
 export interface ProgressView {
   root: HTMLElement;
@@ -61,7 +62,9 @@ export function createProgressView(onBackUp: () => Promise<IpcError | null>, onR
   }
 
   function statusLine(s: EngineState): string {
-    if (s.running) {
+    // Another Pieces Backup process is backing up: say whose backup this one waits for.
+    if (s.phase === 'waiting' && s.waiting) return `${waitingLine(s.waiting, new Date())} to finish; it starts by itself then.`;
+    if (s.phase === 'running' && s.running) {
       const what = s.running.trigger === 'manual' ? 'Backing up' : s.running.trigger === 'catch-up' ? 'Catching up on a missed backup' : s.running.trigger === 'retry' ? 'Retrying the backup' : 'Scheduled backup running';
       return s.running.percentage === null ? `${what}…` : `${what}… ${Math.round(s.running.percentage)} %`;
     }
