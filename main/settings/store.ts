@@ -53,8 +53,14 @@ export class SettingsReadOnlyError extends Error {}
 export const NEWER_VERSION_REASON =
   'These settings come from a newer version of Pieces Backup; they are used read-only (update Pieces Backup to change them).';
 
-type Normalized = { ok: true; settings: Settings; changed: boolean; newer: boolean } | { ok: false; reason: string };
-type DiskState = { kind: 'missing' } | { kind: 'broken'; reason: string } | { kind: 'ok'; settings: Settings; changed: boolean; newer: boolean };
+/** `repaired`: when the file is a settings object with some values this version refuses, the
+ * settings with those keys at their defaults (`reset`), the others kept. */
+type Repair = { settings: Settings; reset: string[] };
+type Normalized = { ok: true; settings: Settings; changed: boolean; newer: boolean } | { ok: false; reason: string; repaired?: Repair };
+type DiskState =
+  | { kind: 'missing' }
+  | { kind: 'broken'; reason: string; repaired?: Repair }
+  | { kind: 'ok'; settings: Settings; changed: boolean; newer: boolean };
 
 const NESTED = ['retries', 'retention', 'notifications'] as const;
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -67,36 +73,37 @@ function withNestedDefaults(key: string, v: unknown): unknown {
 /** Migrate, fill missing keys from defaults, validate. */
 function normalize(raw: unknown): Normalized {
   if (!isObject(raw)) return { ok: false, reason: 'it does not hold a settings object' };
-  if (versionOf(raw) > SETTINGS_VERSION) return { ok: true, settings: knownKeysOf(raw), changed: false, newer: true };
+  if (versionOf(raw) > SETTINGS_VERSION) return { ok: true, settings: knownKeysOf(raw).settings, changed: false, newer: true };
   const { data, from } = migrate(raw);
   const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS, ...data };
   for (const k of NESTED) merged[k] = withNestedDefaults(k, merged[k]);
   delete merged.version;
   const parsed = settingsSchema.safeParse(merged);
-  if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error.issues) };
+  if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error.issues), repaired: knownKeysOf(merged) };
   if (parsed.data.schedule.kind === 'custom') {
     const v = validateSchedule(parsed.data.schedule);
-    if (!v.ok) return { ok: false, reason: v.message };
+    if (!v.ok) return { ok: false, reason: v.message, repaired: knownKeysOf(merged) };
   }
   const changed = from !== SETTINGS_VERSION || JSON.stringify(parsed.data) !== JSON.stringify(stripVersion(data));
   return { ok: true, settings: parsed.data, changed, newer: false };
 }
 
 /**
- * A newer version's file: each key this version knows, if its value is valid here, else that
- * key's default (the newer app may have widened what a key accepts). Unknown keys are ignored,
- * and stay in the file since it is never rewritten.
+ * Each key this version knows, if its value is valid here, else that key's default (listed in
+ * `reset`). For a newer version's file (which may have widened what a key accepts; its unknown
+ * keys stay in the file, never rewritten), and to keep the good part of a file with a value this
+ * version refuses (e.g. a schedule an older version allowed more often than every 5 minutes).
  */
-function knownKeysOf(raw: Record<string, unknown>): Settings {
+function knownKeysOf(raw: Record<string, unknown>): Repair {
   const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  const reset: string[] = [];
   for (const [key, field] of Object.entries(settingsSchema.shape)) {
     if (!(key in raw)) continue;
     const parsed = field.safeParse(withNestedDefaults(key, raw[key]));
-    if (!parsed.success) continue;
-    if (key === 'schedule' && !validateSchedule(parsed.data).ok) continue;
-    out[key] = parsed.data;
+    if (parsed.success && (key !== 'schedule' || validateSchedule(parsed.data).ok)) out[key] = parsed.data;
+    else reset.push(key);
   }
-  return settingsSchema.parse(out);
+  return { settings: settingsSchema.parse(out), reset };
 }
 
 function stripVersion(d: Record<string, unknown>): Record<string, unknown> {
@@ -126,7 +133,8 @@ function readDisk(path: string): DiskState {
     return { kind: 'broken', reason: `it is not valid JSON (${(e as Error).message})` };
   }
   const n = normalize(raw);
-  return n.ok ? { kind: 'ok', settings: n.settings, changed: n.changed, newer: n.newer } : { kind: 'broken', reason: n.reason };
+  if (n.ok) return { kind: 'ok', settings: n.settings, changed: n.changed, newer: n.newer };
+  return n.repaired ? { kind: 'broken', reason: n.reason, repaired: n.repaired } : { kind: 'broken', reason: n.reason };
 }
 
 function deepFreeze<T>(v: T): T {
@@ -138,6 +146,11 @@ function deepFreeze<T>(v: T): T {
 }
 
 const same = (a: Settings, b: Settings) => JSON.stringify(a) === JSON.stringify(b);
+
+/** "a", "a and b", "a, b and c". */
+function listOf(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
 
 function stamp(d: Date): string {
   return d.toISOString().replace(/[:.]/g, '-');
@@ -207,14 +220,21 @@ export function openSettings(opts: { configDir: string; storeClass?: StoreClass;
     else rewrite = disk.changed;
   } else {
     const brokenFile = `${path}.broken-${stamp(new Date(now()))}`;
+    // A settings object with a few refused values keeps the rest; anything else starts on defaults.
+    const repaired = disk.repaired;
+    if (repaired) initial = repaired.settings;
+    const what = repaired ? `The settings file held a value this version does not accept (${disk.reason})` : `The settings file was broken (${disk.reason})`;
+    const startedOn = repaired
+      ? `Pieces Backup reset ${listOf(repaired.reset)} to ${repaired.reset.length === 1 ? 'its default' : 'their defaults'} and kept the other settings`
+      : 'Pieces Backup started on default settings';
     try {
       renameSync(path, brokenFile);
-      recovered = { brokenFile, reason: `The settings file was broken (${disk.reason}); Pieces Backup started on default settings and kept the broken file as ${brokenFile}.` };
+      recovered = { brokenFile, reason: `${what}; ${startedOn}, and kept the original file as ${brokenFile}.` };
       rewrite = true;
     } catch (e) {
       // Never overwrite a file that could not be kept: it may be the only copy of someone's settings.
-      recovered = { brokenFile: path, reason: `The settings file was broken (${disk.reason}) and could not be moved aside; Pieces Backup started on default settings and left it as it is.` };
-      unwritable(e, 'default settings');
+      recovered = { brokenFile: path, reason: `${what} and could not be moved aside; ${startedOn}, and left it as it is.` };
+      unwritable(e, repaired ? 'the settings it could read' : 'default settings');
     }
   }
   if (rewrite && !readOnly) {

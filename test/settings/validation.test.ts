@@ -3,12 +3,15 @@
 // stallMinutes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validateSchedule } from '../../main/engine/schedule.js';
 import { checkBaseUrl, normalizeBaseUrl } from '../../main/api/base-url.js';
 import { openSettings } from '../../main/settings/store.js';
 import { DEFAULT_SETTINGS, settingsPatch } from '../../main/settings/schema.js';
+import { savedPiecesOsUrl } from '../../main/settings/saved-url.js';
+import { resolveBaseUrl } from '../../main/api/discovery.js';
+import { SETTINGS_VERSION } from '../../main/settings/migrations.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 const TOO_OFTEN = /more often than every 5 minutes/;
@@ -107,4 +110,37 @@ test('stallMinutes: whole minutes from 1 to 1440, default 10, filled in for olde
     } finally {
       s.close();
     }
+  }));
+
+test('a file an older version accepted, with a value now refused: only that key is reset, the rest kept, the original kept aside', () =>
+  withTempDir('settings-validation', async (dir) => {
+    const original = JSON.stringify({
+      version: 2,
+      schedule: { kind: 'custom', cron: '* * * * *' },
+      piecesOsUrl: 'http://pieces.lan:39300',
+      retention: { enabled: true, keepLast: 7, maxAgeDays: null, includeOtherDevices: false },
+      catchUp: false,
+    });
+    await writeFile(join(dir, 'config.json'), original);
+    const s = openSettings({ configDir: dir });
+    try {
+      const v = s.get();
+      assert.deepEqual(v.schedule, DEFAULT_SETTINGS.schedule);
+      assert.equal(v.piecesOsUrl, null);
+      assert.deepEqual(v.retention, { enabled: true, keepLast: 7, maxAgeDays: null, includeOtherDevices: false });
+      assert.equal(v.catchUp, false);
+      assert.match(s.recovered?.reason ?? '', /does not accept \(piecesOsUrl: .*loopback.*\); Pieces Backup reset piecesOsUrl and schedule to their defaults and kept the other settings/);
+      assert.equal(await readFile(s.recovered!.brokenFile, 'utf8'), original);
+      const saved = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
+      assert.equal(saved.version, SETTINGS_VERSION);
+      assert.equal(saved.retention.keepLast, 7);
+    } finally {
+      s.close();
+    }
+  }));
+
+test('a saved PiecesOS address that is no longer accepted is refused with the reason, not silently replaced by discovery', () =>
+  withTempDir('settings-validation', async (dir) => {
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ version: 2, piecesOsUrl: 'http://10.1.2.3:39300' }));
+    await assert.rejects(resolveBaseUrl({ explicit: savedPiecesOsUrl(dir), ports: [], fallbackPorts: [] }), /cannot be used.*loopback/);
   }));
