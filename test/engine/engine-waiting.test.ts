@@ -71,6 +71,8 @@ async function rig(t: TestContext, settingsPatch: SettingsPatch) {
       return lockAttempts;
     },
     runs: async () => (await history.list()).reverse(),
+    /** Until the engine waits for the lock and the attempt that found it held has been recorded. */
+    untilWaiting: () => waitFor(() => engine.getState().phase === 'waiting' && engine.getState().running === null, 'the engine to wait for the lock'),
     /** Move virtual time by `ms`; when that fires a lock attempt, wait (real time) for its answer. */
     async advance(ms: number): Promise<void> {
       const before = lockAttempts;
@@ -90,7 +92,7 @@ test('a scheduled backup blocked by another process waits (who, since), records 
   await r.engine.start();
 
   await r.clock.advance(HOUR); // the hourly run is due
-  await waitFor(() => r.engine.getState().phase === 'waiting', 'the engine to wait for the lock');
+  await r.untilWaiting();
   const state = r.engine.getState();
   assert.equal(state.running, null);
   assert.equal(state.waiting?.trigger, 'scheduled');
@@ -124,7 +126,7 @@ test('an automatic backup waiting over an hour says so once; a manual one never 
   const holder = await startLockHolder(r.cfg, (fn) => t.after(fn));
   await r.engine.start();
   await r.clock.advance(HOUR);
-  await waitFor(() => r.engine.getState().phase === 'waiting', 'the engine to wait for the lock');
+  await r.untilWaiting();
   for (let i = 0; i < 2 * 59; i++) await r.advance(WAIT_POLL_MS);
   assert.equal(r.longWaits.length, 0, 'not before the hour');
   for (let i = 0; i < 2 * 2; i++) await r.advance(WAIT_POLL_MS);
@@ -152,7 +154,7 @@ test('pausing drops an automatic wait: no lock polling left', { timeout: 30_000 
   await startLockHolder(r.cfg, (fn) => t.after(fn));
   await r.engine.start();
   await r.clock.advance(HOUR);
-  await waitFor(() => r.engine.getState().phase === 'waiting', 'the engine to wait for the lock');
+  await r.untilWaiting();
   await r.engine.pause('resume');
   await waitFor(() => r.engine.getState().phase === 'paused', 'the pause to apply');
   assert.equal(r.engine.getState().waiting, null);
