@@ -54,7 +54,7 @@ export function describeConnection(c: ConnectionInfo): string {
   return `${name} at ${c.url}${how ? ` (${how})` : ''}`;
 }
 
-const TRIGGERS: Record<HistoryEntry['trigger'], string> = { manual: 'Manual', scheduled: 'Scheduled', 'catch-up': 'Catch-up', retry: 'Retry' };
+const TRIGGERS: Record<HistoryEntry['trigger'], string> = { manual: 'Manual', scheduled: 'Scheduled', 'catch-up': 'Catch-up', retry: 'Retry', restore: 'Restore' };
 const RESULTS: Record<HistoryEntry['result'], string> = { completed: 'Completed', failed: 'Failed', canceled: 'Canceled', skipped: 'Skipped' };
 export function triggerName(t: string): string {
   return (TRIGGERS as Record<string, string>)[t] ?? t;

@@ -1,6 +1,6 @@
 // The shape of a Backups API client. The engine, CLI and IPC handlers depend on this interface;
 // `client.ts` implements it over HTTP. Every method rejects with a BackupsApiError only.
-import type { Backup, BackupProgress } from './wire.js';
+import type { Backup, BackupProgress, BackupStatus } from './wire.js';
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -21,6 +21,13 @@ export interface DeviceInformation {
   version: string | null;
 }
 
+/** Where a backup being made, or a restore, stands (BackupStatus on the wire: `value` → status). */
+export interface StatusInfo {
+  status: BackupStatus;
+  percentage: number | null;
+  backup: Backup;
+}
+
 export interface BackupsApi {
   readonly baseUrl: string;
   /** GET /backups, validated, newest first. */
@@ -34,6 +41,23 @@ export interface BackupsApi {
   deviceInformation(opts?: CallOptions): Promise<DeviceInformation>;
   /** POST /backups/{id}/delete, with the Backup as body when known. */
   delete(id: string, backup?: Backup, opts?: CallOptions): Promise<void>;
+  /** GET /backup/{id}: one backup's metadata (404 → kind 'http', status 404). */
+  get(id: string, opts?: CallOptions): Promise<Backup>;
+  /** POST /backup/{id}/restore: replaces the local Pieces database with that backup; answers when done. */
+  restore(id: string, backup?: Backup, opts?: CallOptions): Promise<Backup>;
+  /** POST /backup/{id}/restore/streamed: the same with progress (framings, stall and no-progress timers
+   * as createStreamed). Resolves on COMPLETED with the backup it carried, else null. Aborting `signal`
+   * first sends POST /backup/{id}/restoration/cancel, then closes the stream, and rejects with kind
+   * 'canceled' whose `cancelConfirmed` says whether PiecesOS answered the cancel with 2xx. */
+  restoreStreamed(id: string, backup?: Backup, opts?: StreamOptions): Promise<Backup | null>;
+  /** GET /backup/{id}/restoration/status. */
+  restorationStatus(id: string, opts?: CallOptions): Promise<StatusInfo>;
+  /** POST /backup/{id}/restoration/cancel (PiecesOS answers 500 when no restore is in progress). */
+  cancelRestoration(id: string, opts?: CallOptions): Promise<void>;
+  /** GET /backup/{id}/creation/status. */
+  creationStatus(id: string, opts?: CallOptions): Promise<StatusInfo>;
+  /** POST /backup/{id}/creation/cancel (500 when none is in progress). */
+  cancelCreation(id: string, opts?: CallOptions): Promise<void>;
   /** Let go of idle connections (requests under way finish). */
   close?(): void;
 }

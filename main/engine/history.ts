@@ -11,7 +11,7 @@ export const HISTORY_FILE = 'history.jsonl';
 export const HISTORY_MAX = 200;
 
 const entrySchema = z.object({
-  trigger: z.enum(['manual', 'scheduled', 'catch-up', 'retry']),
+  trigger: z.enum(['manual', 'scheduled', 'catch-up', 'retry', 'restore']),
   result: z.enum(['completed', 'failed', 'canceled', 'skipped']),
   startedAt: z.string(),
   finishedAt: z.string(),
@@ -19,6 +19,8 @@ const entrySchema = z.object({
   backupId: z.string().optional(),
   error: z.object({ kind: z.string(), message: z.string() }).optional(),
   note: z.string().optional(),
+  safetyBackupId: z.string().optional(),
+  phase: z.enum(['safety-backup', 'restore']).optional(),
 });
 
 export interface HistoryStore {

@@ -3,7 +3,11 @@
 import type { Backup, BackupStatus } from '../api/wire.js';
 import type { ApiErrorKind } from '../api/errors.js';
 
-export type Trigger = 'manual' | 'scheduled' | 'catch-up' | 'retry';
+export type Trigger = 'manual' | 'scheduled' | 'catch-up' | 'retry' | 'restore';
+/** What a run does: make a backup, or restore one over the local data (after a safety backup). */
+export type RunKind = 'backup' | 'restore';
+/** The step a restore run is on: the safety backup of the current data, then the restore itself. */
+export type RestorePhase = 'safety-backup' | 'restore';
 export type RunResult = 'completed' | 'failed' | 'canceled' | 'skipped';
 
 export interface RunError {
@@ -22,6 +26,10 @@ export interface HistoryEntry {
   error?: RunError;
   /** Something worth knowing about a run that still counts as its result (e.g. retention skipped). */
   note?: string;
+  /** A restore run (trigger 'restore'): `backupId` is the backup restored; this is the safety backup
+   * made first (absent when none was made), and the step it failed or was canceled on. */
+  safetyBackupId?: string;
+  phase?: RestorePhase;
 }
 
 export type EnginePhase = 'idle' | 'running' | 'paused' | 'offline' | 'error' | 'waiting';
@@ -40,7 +48,17 @@ export interface WaitingInfo {
 export interface EngineState {
   phase: EnginePhase;
   /** While running: what started it and the latest progress. */
-  running: { trigger: Trigger; startedAt: string; status: BackupStatus; percentage: number | null } | null;
+  running: {
+    trigger: Trigger;
+    startedAt: string;
+    status: BackupStatus;
+    percentage: number | null;
+    /** Absent means 'backup' (older states). */
+    kind?: RunKind;
+    /** A restore run: the step it is on, and the backup being restored. */
+    phase?: RestorePhase;
+    restoring?: { id: string; deviceName: string; created: string; bytes: number };
+  } | null;
   /** Automatic backups paused until (ISO time), 'resume' for until resumed, or null. */
   pausedUntil: string | null;
   /** The last error, cleared by the next success. */

@@ -13,6 +13,10 @@ export const requestSchemas = {
   'backups:list': z.undefined(),
   'backups:create': z.undefined(),
   'backups:delete': z.object({ id: z.string().min(1).max(1000) }).strict(),
+  /** Restore a backup over this computer's Pieces data, after a safety backup when asked. */
+  'backups:restore': z.object({ id: z.string().min(1).max(1000), safetyBackup: z.boolean() }).strict(),
+  /** Cancel the backup or restore this app is running (through PiecesOS). */
+  'run:cancel': z.undefined(),
   'history:list': z.undefined(),
   'settings:update': settingsPatch,
   'schedule:preview': scheduleSpec,
@@ -48,6 +52,8 @@ export interface InvokeResponses {
   'backups:list': Backup[];
   'backups:create': { started: true };
   'backups:delete': { deleted: string };
+  'backups:restore': { started: true };
+  'run:cancel': { canceled: boolean };
   'history:list': HistoryEntry[];
   'settings:update': Settings;
   'schedule:preview': SchedulePreview;

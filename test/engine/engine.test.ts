@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator, type Faults, type RunningEmulator } from '../../emulator/server.js';
 import { createClient } from '../../main/api/client.js';
-import type { BackupsApi } from '../../main/api/backups-api.js';
+import type { BackupsApi, StreamOptions } from '../../main/api/backups-api.js';
 import { ManualClock } from '../../main/engine/clock.js';
 import { BackupEngine } from '../../main/engine/engine.js';
 import { openDeletionLog, openHistory } from '../../main/engine/history.js';
@@ -70,13 +70,8 @@ async function rig(t: TestContext, o: RigOptions = {}) {
 
   // The real client, with a count of the progress values it hands the engine (nothing else changes).
   let rawProgress = 0;
-  const api: BackupsApi = {
-    baseUrl: client.baseUrl,
-    list: (opts) => client.list(opts),
-    create: (opts) => client.create(opts),
-    delete: (id, b, opts) => client.delete(id, b, opts),
-    deviceInformation: (opts) => client.deviceInformation(opts),
-    createStreamed: (opts = {}) =>
+  const api: BackupsApi = Object.assign(Object.create(client) as BackupsApi, {
+    createStreamed: (opts: StreamOptions = {}) =>
       client.createStreamed({
         ...opts,
         onProgress: (p) => {
@@ -84,7 +79,7 @@ async function rig(t: TestContext, o: RigOptions = {}) {
           opts.onProgress?.(p);
         },
       }),
-  };
+  });
 
   const clock = new ManualClock(START);
   const settings = openSettings({ configDir: cfg, now: () => clock.now() });
