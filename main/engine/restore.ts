@@ -35,7 +35,7 @@ export interface RestoreOutcome {
 export class RestoreError extends Error {
   constructor(
     readonly phase: RestorePhase,
-    readonly cause: BackupsApiError,
+    override readonly cause: BackupsApiError,
     message: string,
     /** The backup the person asked to restore, when it was found. */
     readonly target: Backup | null,
