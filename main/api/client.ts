@@ -1,15 +1,15 @@
 // The Backups API over HTTP (node:http, see http-transport.ts). Every failure leaves as a
 // BackupsApiError with a kind; every response is validated before the app sees it.
 import type { IncomingMessage } from 'node:http';
-import type { BackupsApi, CallOptions, DeviceInformation, StreamOptions } from './backups-api.js';
-import { BackupsApiError } from './errors.js';
-import { toApiError, describeError, type MapContext } from './error-mapping.js';
+import type { BackupsApi, CallOptions, DeviceInformation, StatusInfo, StreamOptions } from './backups-api.js';
+import { BackupsApiError, isApiError } from './errors.js';
+import { toApiError, describeError, checkWhere, seconds, type MapContext, type Operation } from './error-mapping.js';
 import { RequestControl } from './request-control.js';
 import { HttpTransport } from './http-transport.js';
 import { readText, readJsonBody, serverMessage, parseJson, validate, prematureClose } from './response-body.js';
 import { ProgressStreamReader } from './stream-reader.js';
 import { ProgressWatch } from './progress-watch.js';
-import { wireBackup, wireBackups, wireDeviceInformation, wireStreamedProgress, fromWireBackup, toWireBackup, sortNewestFirst } from './wire.js';
+import { wireBackup, wireBackups, wireBackupStatus, wireDeviceInformation, wireStreamedProgress, fromWireBackup, toWireBackup, sortNewestFirst } from './wire.js';
 import type { Backup, BackupProgress } from './wire.js';
 
 export { describeError };
@@ -28,11 +28,25 @@ export interface ClientOptions {
   /** Largest JSON body (list, create, any JSON answer) read; a larger one is 'bad-response'.
    * Default 128 MiB. */
   maxBodyBytes?: number;
+  /** How long the cancel sent when a streamed restore is aborted may take. Default 5 s: the
+   * person waits for it, and its answer only decides what they are told. */
+  cancelTimeoutMs?: number;
 }
 
 const ERROR_BODY_LIMIT = 64 * 1024;
 export const DEFAULT_MAX_BODY_BYTES = 128 * 1024 * 1024;
 export const DEFAULT_NO_PROGRESS_TIMEOUT_MS = 10 * 60_000;
+export const DEFAULT_CANCEL_TIMEOUT_MS = 5_000;
+
+/** What a streamed call posts, and what it does (for its sentences). */
+interface StreamSpec {
+  path: string;
+  body: string;
+  operation: Operation;
+}
+
+/** How the cancel sent for an aborted restore went: confirmed (2xx), or what PiecesOS did instead. */
+type CancelAnswer = { confirmed: true } | { confirmed: false; said: string };
 
 export class HttpBackupsClient implements BackupsApi {
   readonly baseUrl: string;
@@ -40,6 +54,7 @@ export class HttpBackupsClient implements BackupsApi {
   private readonly stallTimeoutMs: number;
   private readonly noProgressTimeoutMs: number;
   private readonly maxBodyBytes: number;
+  private readonly cancelTimeoutMs: number;
   private readonly transport: HttpTransport;
 
   constructor(opts: ClientOptions) {
@@ -48,6 +63,7 @@ export class HttpBackupsClient implements BackupsApi {
     this.stallTimeoutMs = opts.stallTimeoutMs ?? 60_000;
     this.noProgressTimeoutMs = opts.noProgressTimeoutMs ?? DEFAULT_NO_PROGRESS_TIMEOUT_MS;
     this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.cancelTimeoutMs = opts.cancelTimeoutMs ?? DEFAULT_CANCEL_TIMEOUT_MS;
     this.transport = new HttpTransport(this.baseUrl);
   }
 
@@ -68,24 +84,59 @@ export class HttpBackupsClient implements BackupsApi {
   }
 
   async delete(id: string, backup?: Backup, opts: CallOptions = {}): Promise<void> {
-    // '.' and '..' would be collapsed by URL parsing (even percent-encoded) and hit another path.
-    if (id === '' || id === '.' || id === '..') {
-      throw new BackupsApiError('bad-response', `The backup id "${id}" cannot be put in a URL, so this backup cannot be deleted through the Backups API.`);
-    }
-    const body = JSON.stringify(backup ? toWireBackup(backup) : {});
-    const control = new RequestControl(opts.signal);
-    control.arm(this.timeoutMs, 'timeout');
-    const ctx = this.ctx('connect');
+    const path = `/backups/${idSegment(id, 'deleted')}/delete`;
+    const answer = await this.post(path, JSON.stringify(backup ? toWireBackup(backup) : {}), opts, this.timeoutMs);
+    // Any 2xx is success.
+    if (!isOk(answer.status)) throw statusError(answer.status, answer.message);
+  }
+
+  async get(id: string, opts: CallOptions = {}): Promise<Backup> {
+    let value: unknown;
     try {
-      const res = await this.send('POST', `/backups/${encodeURIComponent(id)}/delete`, body, control, ctx);
-      ctx.phase = 'body';
-      // Any 2xx is success; the body (usually empty) is drained so the socket can be reused.
-      await readText(res, ERROR_BODY_LIMIT);
+      value = await this.requestJson('GET', `/backup/${idSegment(id, 'looked up')}`, undefined, opts, 'a backup');
     } catch (e) {
-      throw toApiError(e, control, ctx);
-    } finally {
-      control.dispose();
+      if (isApiError(e) && e.kind === 'http' && e.status === 404) {
+        throw new BackupsApiError('http', `There is no backup with id ${JSON.stringify(id)} (PiecesOS answered HTTP 404); list the backups to see which exist.`, { status: 404, cause: e });
+      }
+      throw e;
     }
+    return fromWireBackup(validate(wireBackup, value, 'a backup'));
+  }
+
+  async restore(id: string, backup?: Backup, opts: CallOptions = {}): Promise<Backup> {
+    const path = `/backup/${idSegment(id, 'restored')}/restore`;
+    const body = JSON.stringify(backup ? toWireBackup(backup) : {});
+    return this.cancelOnAbort(id, opts.signal, async (signal) => {
+      const value = await this.requestJson('POST', path, body, signal ? { signal } : {}, 'the restored backup');
+      return fromWireBackup(validate(wireBackup, value, 'the restored backup'));
+    });
+  }
+
+  async restoreStreamed(id: string, backup?: Backup, opts: StreamOptions = {}): Promise<Backup | null> {
+    const spec: StreamSpec = {
+      path: `/backup/${idSegment(id, 'restored')}/restore/streamed`,
+      body: JSON.stringify(backup ? toWireBackup(backup) : {}),
+      operation: 'restore',
+    };
+    return this.cancelOnAbort(id, opts.signal, (signal) => this.streamed(spec, opts, signal));
+  }
+
+  async restorationStatus(id: string, opts: CallOptions = {}): Promise<StatusInfo> {
+    return this.status(`/backup/${idSegment(id, 'looked up')}/restoration/status`, opts, 'a restoration status');
+  }
+
+  async creationStatus(id: string, opts: CallOptions = {}): Promise<StatusInfo> {
+    return this.status(`/backup/${idSegment(id, 'looked up')}/creation/status`, opts, 'a creation status');
+  }
+
+  async cancelRestoration(id: string, opts: CallOptions = {}): Promise<void> {
+    const answer = await this.post(`/backup/${idSegment(id, 'canceled')}/restoration/cancel`, undefined, opts, this.timeoutMs);
+    if (!isOk(answer.status)) throw cancelRefused('restore', answer.status, answer.message);
+  }
+
+  async cancelCreation(id: string, opts: CallOptions = {}): Promise<void> {
+    const answer = await this.post(`/backup/${idSegment(id, 'canceled')}/creation/cancel`, undefined, opts, this.timeoutMs);
+    if (!isOk(answer.status)) throw cancelRefused('backup', answer.status, answer.message);
   }
 
   async deviceInformation(opts: CallOptions = {}): Promise<DeviceInformation> {
@@ -96,20 +147,83 @@ export class HttpBackupsClient implements BackupsApi {
   }
 
   async createStreamed(opts: StreamOptions = {}): Promise<Backup | null> {
-    const control = new RequestControl(opts.signal);
+    return this.streamed({ path: '/backups/create/streamed', body: '{}', operation: 'backup' }, opts, opts.signal);
+  }
+
+  /**
+   * Runs a restore call with the caller's abort turned into a cancel PiecesOS hears about: closing
+   * the connection alone need not stop a restore on the server. On abort it first posts
+   * restoration/cancel (bounded by cancelTimeoutMs), then stops the call, and rejects with
+   * 'canceled' saying whether PiecesOS confirmed. A restore that COMPLETED meanwhile is reported
+   * as completed: the backup is then in place, whatever the person asked a moment ago.
+   */
+  private async cancelOnAbort<T>(id: string, caller: AbortSignal | undefined, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    if (caller === undefined) return run(undefined);
+    if (caller.aborted) {
+      throw new BackupsApiError('canceled', 'The restore was canceled before it started; your Pieces data is unchanged.', { cancelConfirmed: true });
+    }
+    const inner = new AbortController();
+    let cancel: Promise<CancelAnswer> | null = null;
+    const onAbort = (): void => {
+      cancel = this.tryCancelRestoration(id).then((answer) => {
+        inner.abort();
+        return answer;
+      });
+    };
+    caller.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await run(inner.signal);
+    } catch (e) {
+      const pending = cancel as Promise<CancelAnswer> | null;
+      if (pending === null) throw e;
+      const answer = await pending;
+      // PiecesOS saying CANCELED in the stream is a confirmation too.
+      if (answer.confirmed || (isApiError(e) && e.kind === 'canceled' && e.cancelConfirmed === true)) {
+        throw new BackupsApiError('canceled', 'The restore was canceled; PiecesOS confirmed it and put the original data back.', { cancelConfirmed: true, cause: e });
+      }
+      throw new BackupsApiError(
+        'canceled',
+        `The restore was stopped, but PiecesOS did not confirm the cancel (${answer.said}); open Pieces to check your data, and check the restoration status before trying again.`,
+        { cancelConfirmed: false, cause: e },
+      );
+    } finally {
+      caller.removeEventListener('abort', onAbort);
+      // Never leave the cancel request running behind the caller's back (it is bounded).
+      const pending = cancel as Promise<CancelAnswer> | null;
+      if (pending !== null) await pending;
+    }
+  }
+
+  /** POST restoration/cancel for an aborted restore; never throws, says how it went. */
+  private async tryCancelRestoration(id: string): Promise<CancelAnswer> {
+    try {
+      const answer = await this.post(`/backup/${idSegment(id, 'canceled')}/restoration/cancel`, undefined, {}, this.cancelTimeoutMs);
+      if (isOk(answer.status)) return { confirmed: true };
+      return { confirmed: false, said: `it answered HTTP ${answer.status}${answer.message === '' ? '' : `: ${answer.message}`}` };
+    } catch (e) {
+      if (isApiError(e) && e.kind === 'timeout') return { confirmed: false, said: `it did not answer within ${seconds(this.cancelTimeoutMs)}` };
+      if (isApiError(e) && e.kind === 'unreachable') return { confirmed: false, said: 'it could not be reached' };
+      return { confirmed: false, said: isApiError(e) && e.kind === 'bad-response' ? 'its answer could not be read' : 'the connection was lost before it answered' };
+    }
+  }
+
+  /** A streamed create or restore: the same reader, timers and error kinds for both. */
+  private async streamed(spec: StreamSpec, opts: StreamOptions, signal: AbortSignal | undefined): Promise<Backup | null> {
+    const control = new RequestControl(signal);
     control.arm(this.timeoutMs, 'timeout');
     const noProgressMs = opts.noProgressTimeoutMs ?? this.noProgressTimeoutMs;
     const watch = new ProgressWatch(noProgressMs, () => control.abort('no-progress'));
     const ctx = this.ctx('connect');
+    ctx.operation = spec.operation;
     let outcome: { backup: Backup | null };
     try {
-      const res = await this.send('POST', '/backups/create/streamed', '{}', control, ctx, 'application/x-ndjson, text/event-stream, application/json');
+      const res = await this.send('POST', spec.path, spec.body, control, ctx, 'application/x-ndjson, text/event-stream, application/json');
       ctx.phase = 'body';
       // From here on two clocks run: silence (restarted by bytes that carry part of a value) and
       // no progress (restarted only when the status or percentage changes).
       control.arm(this.stallTimeoutMs, 'stalled');
       watch.start();
-      outcome = await this.followStream(res, control, watch, opts.onProgress);
+      outcome = await this.followStream(res, control, watch, opts.onProgress, spec.operation);
     } catch (e) {
       ctx.noProgress = { ms: noProgressMs, last: watch.last };
       throw toApiError(e, control, ctx);
@@ -122,7 +236,7 @@ export class HttpBackupsClient implements BackupsApi {
     return outcome.backup;
   }
 
-  private async followStream(res: IncomingMessage, control: RequestControl, watch: ProgressWatch, onProgress: StreamOptions['onProgress']): Promise<{ backup: Backup | null }> {
+  private async followStream(res: IncomingMessage, control: RequestControl, watch: ProgressWatch, onProgress: StreamOptions['onProgress'], op: Operation): Promise<{ backup: Backup | null }> {
     let result: { backup: Backup | null } | null = null;
     let last: BackupProgress | null = null;
     const handle = (raw: unknown): void => {
@@ -134,7 +248,7 @@ export class HttpBackupsClient implements BackupsApi {
     };
     const handleOne = (raw: unknown): void => {
       if (result !== null) return; // ignore anything after the terminal value
-      const p = toProgress(raw);
+      const p = toProgress(raw, op);
       last = p;
       watch.saw(p);
       if (onProgress) {
@@ -145,8 +259,8 @@ export class HttpBackupsClient implements BackupsApi {
         }
       }
       if (p.status === 'COMPLETED') result = { backup: p.backup ?? null };
-      else if (p.status === 'FAILED') throw new BackupsApiError('backup-failed', failureSentence(raw, p));
-      else if (p.status === 'CANCELED') throw new BackupsApiError('canceled', 'PiecesOS canceled the backup before it finished.');
+      else if (p.status === 'FAILED') throw new BackupsApiError('backup-failed', failureSentence(raw, p, op));
+      else if (p.status === 'CANCELED') throw canceledByServer(op);
     };
     const reader = new ProgressStreamReader(handle, { contentType: res.headers['content-type'] ?? null });
     // Chunks go to the reader as they come (constant memory); those carrying part of a value
@@ -192,11 +306,38 @@ export class HttpBackupsClient implements BackupsApi {
     if (result !== null) return result;
     const seen = last as BackupProgress | null;
     const where = seen?.percentage != null ? ` (last progress: ${Math.round(seen.percentage)}%)` : '';
-    throw new BackupsApiError('connection-lost', `The connection to PiecesOS ended before the backup finished${where}; check the backup list, then try again.`);
+    throw new BackupsApiError('connection-lost', `The connection to PiecesOS ended before the ${op} finished${where}; ${checkWhere(op)}, then try again.`);
   }
 
   private ctx(phase: MapContext['phase']): MapContext {
     return { baseUrl: this.baseUrl, timeoutMs: this.timeoutMs, stallTimeoutMs: this.stallTimeoutMs, phase };
+  }
+
+  /** GET a BackupStatus, as StatusInfo. */
+  private async status(path: string, opts: CallOptions, what: string): Promise<StatusInfo> {
+    const w = validate(wireBackupStatus, await this.requestJson('GET', path, undefined, opts, what), what);
+    return { status: w.value ?? 'UNKNOWN', percentage: w.percentage ?? null, backup: fromWireBackup(w.backup) };
+  }
+
+  /** A POST whose answer matters only by its status (delete, cancel): the status and the server's words, any status. */
+  private async post(path: string, body: string | undefined, opts: CallOptions, timeoutMs: number): Promise<{ status: number; message: string }> {
+    const control = new RequestControl(opts.signal);
+    control.arm(timeoutMs, 'timeout');
+    const ctx = this.ctx('connect');
+    ctx.timeoutMs = timeoutMs;
+    try {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const res = await this.transport.request({ method: 'POST', path, headers, body, signal: control.signal });
+      ctx.phase = 'body';
+      // Read (bounded) even on 2xx, so the socket can be reused.
+      const text = await readText(res, ERROR_BODY_LIMIT);
+      return { status: res.statusCode ?? 0, message: serverMessage(text) };
+    } catch (e) {
+      throw toApiError(e, control, ctx);
+    } finally {
+      control.dispose();
+    }
   }
 
   /** Sends a request and returns the response if it is 2xx; otherwise throws the mapped status error. */
@@ -233,6 +374,35 @@ export function createClient(opts: ClientOptions): HttpBackupsClient {
   return new HttpBackupsClient(opts);
 }
 
+const isOk = (status: number): boolean => status >= 200 && status < 300;
+
+/**
+ * An id as one path segment. '.' and '..' would be collapsed by URL parsing (even percent-encoded)
+ * and reach another path, and '' names nothing: such an id is refused before anything is sent.
+ */
+function idSegment(id: string, verb: string): string {
+  if (id === '' || id === '.' || id === '..') {
+    throw new BackupsApiError('bad-response', `The backup id "${id}" cannot be put in a URL, so this backup cannot be ${verb} through the Backups API.`);
+  }
+  return encodeURIComponent(id);
+}
+
+/** A cancel PiecesOS did not accept. It answers 500 when nothing of that kind is in progress. */
+function cancelRefused(op: Operation, status: number, message: string): BackupsApiError {
+  if (status === 401 || status === 403) return statusError(status, message);
+  const said = message === '' ? '' : `: ${message}`;
+  const what = op === 'restore' ? 'restoration' : 'creation';
+  const why = status === 500 ? `; it answers that when no ${op} is in progress` : '';
+  return new BackupsApiError('http', `PiecesOS did not cancel the ${op} (HTTP ${status}${said})${why}. Check the ${what} status to see where it stands.`, { status });
+}
+
+function canceledByServer(op: Operation): BackupsApiError {
+  if (op === 'restore') {
+    return new BackupsApiError('canceled', 'PiecesOS canceled the restore before it finished and put the original data back.', { cancelConfirmed: true });
+  }
+  return new BackupsApiError('canceled', 'PiecesOS canceled the backup before it finished.');
+}
+
 function statusError(status: number, message: string): BackupsApiError {
   const said = message === '' ? '' : `: ${message}`;
   if (status === 401 || status === 403) {
@@ -254,9 +424,10 @@ function unreadable(e: unknown): BackupsApiError {
 }
 
 /** One stream value as progress. A bare Backup (a server that does not stream) counts as COMPLETED. */
-function toProgress(raw: unknown): BackupProgress {
+function toProgress(raw: unknown, op: Operation): BackupProgress {
   if (typeof raw === 'object' && raw !== null && 'id' in raw && !('status' in raw)) {
-    return { status: 'COMPLETED', percentage: 100, backup: fromWireBackup(validate(wireBackup, raw, 'a new backup')) };
+    const what = op === 'restore' ? 'the restored backup' : 'a new backup';
+    return { status: 'COMPLETED', percentage: 100, backup: fromWireBackup(validate(wireBackup, raw, what)) };
   }
   const w = validate(wireStreamedProgress, raw, 'a progress value');
   const p: BackupProgress = { status: w.status ?? 'UNKNOWN', percentage: w.percentage ?? null };
@@ -264,10 +435,10 @@ function toProgress(raw: unknown): BackupProgress {
   return p;
 }
 
-function failureSentence(raw: unknown, p: BackupProgress): string {
+function failureSentence(raw: unknown, p: BackupProgress, op: Operation): string {
   // Not in the published model, but a server may add a reason; show it when it does.
   const rec = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
   const reason = [rec.message, rec.error, rec.reason].find((v): v is string => typeof v === 'string' && v.trim() !== '');
   const at = p.percentage != null ? ` at ${Math.round(p.percentage)}%` : '';
-  return `PiecesOS reported that the backup failed${at}${reason ? ` (${serverMessage(reason)})` : ''}; try again, and check PiecesOS if it keeps failing.`;
+  return `PiecesOS reported that the ${op} failed${at}${reason ? ` (${serverMessage(reason)})` : ''}; try again, and check PiecesOS if it keeps failing.`;
 }

@@ -39,10 +39,18 @@ export function duration(ms: number): string {
   return seconds(ms);
 }
 
-/** Why a streamed create ended as 'stalled' although values kept coming. */
-export function noProgressSentence(ms: number, last: BackupProgress | null): string {
+/** What a streamed call does: a backup being made, or a restore. */
+export type Operation = 'backup' | 'restore';
+
+/** Where to look after a streamed call ended without a clear outcome. */
+export function checkWhere(op: Operation): string {
+  return op === 'restore' ? 'check the restoration status and your data in Pieces' : 'check the backup list';
+}
+
+/** Why a streamed create (or restore) ended as 'stalled' although values kept coming. */
+export function noProgressSentence(ms: number, last: BackupProgress | null, op: Operation = 'backup'): string {
   const at = last === null ? '' : last.percentage !== null ? ` (stuck at ${Math.round(last.percentage)}%)` : ` (stuck at ${last.status})`;
-  return `PiecesOS reported no progress for ${duration(ms)}${at}; it may still finish, so check the backup list before trying again.`;
+  return `PiecesOS reported no progress for ${duration(ms)}${at}; it may still finish, so ${checkWhere(op)} before trying again.`;
 }
 
 export interface MapContext {
@@ -51,8 +59,10 @@ export interface MapContext {
   stallTimeoutMs: number;
   /** 'connect': before response headers; 'body': while reading the body. */
   phase: 'connect' | 'body';
-  /** For a streamed create: the no-progress limit and the last value that moved. */
+  /** For a streamed call: the no-progress limit and the last value that moved. */
   noProgress?: { ms: number; last: BackupProgress | null };
+  /** For a streamed call: what it does (the sentences name it); default 'backup'. */
+  operation?: Operation;
 }
 
 /** Maps anything thrown during a request to a BackupsApiError, using the control's abort reason. */
@@ -62,10 +72,11 @@ export function toApiError(e: unknown, control: RequestControl, ctx: MapContext)
     return new BackupsApiError('timeout', `PiecesOS at ${ctx.baseUrl} did not answer within ${seconds(ctx.timeoutMs)}; check that it is running and not busy, then try again.`, { cause: e });
   }
   if (control.reason === 'stalled') {
-    return new BackupsApiError('stalled', `PiecesOS sent nothing for ${seconds(ctx.stallTimeoutMs)} during the backup; it may still finish, so check the backup list before trying again.`, { cause: e });
+    const op = ctx.operation ?? 'backup';
+    return new BackupsApiError('stalled', `PiecesOS sent nothing for ${seconds(ctx.stallTimeoutMs)} during the ${op}; it may still finish, so ${checkWhere(op)} before trying again.`, { cause: e });
   }
   if (control.reason === 'no-progress') {
-    return new BackupsApiError('stalled', noProgressSentence(ctx.noProgress?.ms ?? 0, ctx.noProgress?.last ?? null), { cause: e });
+    return new BackupsApiError('stalled', noProgressSentence(ctx.noProgress?.ms ?? 0, ctx.noProgress?.last ?? null, ctx.operation), { cause: e });
   }
   if (e instanceof BackupsApiError) return e;
   const code = errorCode(e);

@@ -17,14 +17,24 @@ export class BackupsApiError extends Error {
   readonly kind: ApiErrorKind;
   /** HTTP status, for `http` and `not-signed-in`. */
   readonly status?: number;
-  constructor(kind: ApiErrorKind, message: string, opts: { status?: number; cause?: unknown } = {}) {
+  /** For a canceled restore: whether the original data is known to be in place (PiecesOS answered
+   * the cancel with 2xx or reported CANCELED itself, or the restore never started). False means
+   * the restore was stopped without that confirmation: the person should check their data. */
+  readonly cancelConfirmed?: boolean;
+  constructor(kind: ApiErrorKind, message: string, opts: { status?: number; cause?: unknown; cancelConfirmed?: boolean } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'BackupsApiError';
     this.kind = kind;
     if (opts.status !== undefined) this.status = opts.status;
+    if (opts.cancelConfirmed !== undefined) this.cancelConfirmed = opts.cancelConfirmed;
   }
-  toJSON(): { kind: ApiErrorKind; message: string; status?: number } {
-    return this.status === undefined ? { kind: this.kind, message: this.message } : { kind: this.kind, message: this.message, status: this.status };
+  toJSON(): { kind: ApiErrorKind; message: string; status?: number; cancelConfirmed?: boolean } {
+    return {
+      kind: this.kind,
+      message: this.message,
+      ...(this.status === undefined ? {} : { status: this.status }),
+      ...(this.cancelConfirmed === undefined ? {} : { cancelConfirmed: this.cancelConfirmed }),
+    };
   }
 }
 
