@@ -101,3 +101,14 @@ test('prune with retention off in Settings deletes nothing and says how to turn 
   assert.match(out.stdout, /Retention is off in Settings/);
   assert.deepEqual(await r.ids(), before);
 });
+
+test('a backup made with `create` names this computer, so a later prune knows it without the device endpoint', async (t) => {
+  const r = await rig(t, { maxAgeDays: 7 }, { noDeviceInformation: true });
+  const made = await r.cli('--json', 'create');
+  assert.equal(made.code, 0, made.stderr);
+  const dry = await r.cli('--json', 'prune', '--dry-run');
+  assert.equal(dry.code, 0, dry.stderr);
+  const plan = JSON.parse(dry.stdout) as { wouldDelete: string[]; thisDevice: string | null };
+  assert.equal(plan.thisDevice, 'laptop');
+  assert.equal(plan.wouldDelete.length, 3, "this computer's three old backups; desktop's are not touched");
+});

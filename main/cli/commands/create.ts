@@ -5,6 +5,7 @@ import type { Backup } from '../../api/wire.js';
 import type { CliIO, GlobalOptions } from '../context.js';
 import { RefusedError, connect, configDirOf, errorFields, reportError } from '../context.js';
 import { tryAcquireRunLock } from '../../engine/run-lock.js';
+import { openDeviceIdentity } from '../../engine/device-identity.js';
 import { backupJson, describeBackup } from '../output.js';
 import { progressView } from '../progress-view.js';
 import { recordCliRun } from '../record-run.js';
@@ -51,6 +52,8 @@ async function createUnderLock(io: CliIO, given: GlobalOptions, opts: { stream: 
     return reportError(io, g, e);
   }
   view?.finish();
+  // A backup this machine's own create returned names this computer for retention (device.json).
+  if (backup) await openDeviceIdentity(configDirOf(g)).learnFromOwnBackup(backup.deviceName);
   await recordCliRun(io, configDirOf(g), {
     trigger: 'manual', result: 'completed', startedAt, finishedAt: new Date().toISOString(), ...(backup ? { bytes: backup.bytes, backupId: backup.id } : {}),
   });
