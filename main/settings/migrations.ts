@@ -2,7 +2,7 @@
 // A file from a newer app (version above ours) is not migrated: the store uses its known keys,
 // validated, read-only, and never rewrites it (that would lose what the newer app added).
 
-export const SETTINGS_VERSION = 3;
+export const SETTINGS_VERSION = 4;
 
 type Raw = Record<string, unknown>;
 
@@ -28,6 +28,8 @@ export const MIGRATIONS: Record<number, (s: Raw) => Raw> = {
   },
   // v2 → v3: `stallMinutes` (minutes without progress before a backup is judged stalled).
   2: (s) => ('stallMinutes' in s ? s : { ...s, stallMinutes: 10 }),
+  // v3 → v4: `safetyBackupBeforeRestore` (back up the current data before a restore; on).
+  3: (s) => ('safetyBackupBeforeRestore' in s ? s : { ...s, safetyBackupBeforeRestore: true }),
 };
 
 /** The file's version (0 when it has none). */

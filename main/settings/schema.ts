@@ -69,6 +69,8 @@ export const settingsSchema = z.object({
   pausedUntil: z.union([z.string().datetime({ offset: true }), z.literal('resume')]).nullable(),
   /** Minutes without progress (status and percentage unchanged) before a backup is judged stalled. */
   stallMinutes: z.number().int().min(1).max(1440),
+  /** Back up the current data before a restore replaces it (the window's checkbox starts from this). */
+  safetyBackupBeforeRestore: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -87,4 +89,5 @@ export const DEFAULT_SETTINGS: Settings = {
   startAtLogin: false,
   pausedUntil: null,
   stallMinutes: 10,
+  safetyBackupBeforeRestore: true,
 };

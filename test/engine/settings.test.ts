@@ -85,3 +85,21 @@ test('pause is stored and shared', () =>
     await s.setPause(null);
     assert.equal(s.get().pausedUntil, null);
   }));
+
+test('safetyBackupBeforeRestore: on by default, filled in (on) for a version-3 file, and can be turned off', () =>
+  withDir(async (dir) => {
+    assert.equal(DEFAULT_SETTINGS.safetyBackupBeforeRestore, true);
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ version: 3, catchUp: false, stallMinutes: 20 }));
+    const s = openSettings({ configDir: dir });
+    try {
+      assert.equal(s.get().safetyBackupBeforeRestore, true);
+      assert.equal(s.get().stallMinutes, 20, 'the rest of the file is kept');
+      assert.equal((await s.update({ safetyBackupBeforeRestore: false })).safetyBackupBeforeRestore, false);
+      const onDisk = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
+      assert.equal(onDisk.version, 4);
+      assert.equal(onDisk.safetyBackupBeforeRestore, false);
+      await assert.rejects(s.update({ safetyBackupBeforeRestore: 'yes' } as never), /safetyBackupBeforeRestore/);
+    } finally {
+      s.close();
+    }
+  }));
