@@ -14,6 +14,9 @@ export interface CliIO {
   err(text: string): void;
   /** A terminal to draw progress bars on (stderr when it is a TTY), else undefined. */
   tty?: NodeJS.WriteStream;
+  /** Where to read a person's answer (stdin), present only when stdin is a terminal; a function
+   * so that stdin is not opened by commands that never ask. */
+  terminalInput?: () => NodeJS.ReadableStream;
   env: Record<string, string | undefined>;
 }
 

@@ -1,4 +1,5 @@
 // Process entry of `pieces-backup`: wires real stdout/stderr and signals to the program.
+import { isatty } from 'node:tty';
 import { runCli } from './program.js';
 
 const controller = new AbortController();
@@ -24,6 +25,7 @@ const code = await runCli(
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
     ...(process.stderr.isTTY ? { tty: process.stderr } : {}),
+    ...(isatty(0) ? { terminalInput: () => process.stdin } : {}),
     env: process.env,
   },
   controller.signal,

@@ -32,7 +32,7 @@ function url(v: string): string {
 export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = new AbortController().signal): Promise<number> {
   let code = 0;
   const program = new Command('pieces-backup')
-    .description('Back up your Pieces data through PiecesOS: list, create and delete cloud backups, or run the scheduler headless.')
+    .description('Back up your Pieces data through PiecesOS: list, create, delete and restore cloud backups, or run the scheduler headless.')
     .option('--url <base>', 'PiecesOS address (default: PIECES_OS_URL, else discovered on this machine)', url)
     .option('--json', 'machine-readable output', false)
     .option('--timeout <seconds>', 'request timeout, and the longest silence allowed in a stream', seconds, DEFAULT_TIMEOUT_S)
@@ -62,6 +62,16 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = ne
     .description('delete one backup by its id')
     .argument('<id>', 'the backup id, as `list` shows it')
     .action((id: string) => run(async () => (await import('./commands/delete.js')).deleteCommand(io, globals(), id))());
+  program
+    .command('restore')
+    .description('replace the Pieces data on this computer with one backup (a backup of the current data is made first)')
+    .argument('<id>', 'the backup id, as `list` shows it')
+    .option('--stream', 'show progress while the safety backup and the restore run', false)
+    .option('--yes', 'do not ask for confirmation (needed when stdin is not a terminal)', false)
+    .option('--no-safety-backup', 'do not back up the current data first')
+    .action((id: string, o: { stream: boolean; yes: boolean; safetyBackup: boolean }) =>
+      run(async () => (await import('./commands/restore.js')).restoreCommand(io, globals(), { id, stream: o.stream, yes: o.yes, safetyBackup: o.safetyBackup, signal }))(),
+    );
   program
     .command('doctor')
     .description('show where PiecesOS is, its version and how it was found')

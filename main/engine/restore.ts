@@ -75,10 +75,15 @@ export async function runRestore(inputs: RestoreInputs): Promise<RestoreOutcome>
     const err = asApiError(e);
     throw new RestoreError('restore', err, err.message, null);
   }
+  // The backup the safety step is making, once a progress value names it (so a cancel can reach it).
+  let safetyInProgress: string | null = null;
   const stream = (phase: RestorePhase): StreamOptions => ({
     signal,
     ...(inputs.noProgressTimeoutMs !== undefined ? { noProgressTimeoutMs: inputs.noProgressTimeoutMs } : {}),
-    onProgress: (p) => inputs.onProgress?.(phase, p),
+    onProgress: (p) => {
+      if (phase === 'safety-backup' && p.backup) safetyInProgress = p.backup.id;
+      inputs.onProgress?.(phase, p);
+    },
   });
 
   let safety: Backup | null = null;
@@ -88,6 +93,9 @@ export async function runRestore(inputs: RestoreInputs): Promise<RestoreOutcome>
       safety = await api.createStreamed(stream('safety-backup'));
     } catch (e) {
       const err = asApiError(e);
+      // Closing the stream need not stop a backup PiecesOS is making: when it said which one,
+      // cancel it too (best effort: 500 means it already ended).
+      if (err.kind === 'canceled' && safetyInProgress !== null) await api.cancelCreation(safetyInProgress).catch(() => undefined);
       const message = err.kind === 'canceled'
         ? 'The safety backup was canceled, so the restore did not start; your Pieces data is unchanged.'
         : `The safety backup of your current data failed (${err.message}), so the restore did not start; your Pieces data is unchanged. Try again, or restore without a safety backup.`;
