@@ -1,7 +1,7 @@
 // The window's bootstrap: build the views, subscribe to main's events, then apply the whole
 // snapshot at once (`app:snapshot`). Only `window.piecesBackup` is used, so the same code runs in
 // Electron (preload bridge) and in the browser preview (HTTP + SSE bridge).
-import type { Backup, ConnectionInfo, EngineState, IpcError, PiecesBackupBridge, Snapshot } from '../main/ipc/contract.js';
+import type { Backup, ConnectionInfo, EngineState, IpcError, PiecesBackupBridge, Settings, Snapshot } from '../main/ipc/contract.js';
 import type { RunError } from '../main/engine/types.js';
 import { call, getBridge } from './bridge.js';
 import { el, replaceChildren } from './dom.js';
@@ -9,6 +9,7 @@ import { createConnectionView } from './views/connection.js';
 import { createProgressView } from './views/progress.js';
 import { createBackupsTable } from './views/backups-table.js';
 import { createConfirmDelete } from './views/confirm-delete.js';
+import { createRestoreDialog } from './views/restore-dialog.js';
 import { createHistoryView } from './views/history.js';
 import { createSettingsForm } from './views/settings-form.js';
 import { createTabs } from './views/tabs.js';
@@ -16,6 +17,9 @@ import { createTabs } from './views/tabs.js';
 function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
   let connection: ConnectionInfo = { url: null, source: 'none', version: null, reachable: true };
   let backupsError: RunError | null = null;
+  /** The checkbox "Back up the current data first" starts from this setting. */
+  let safetyDefault = true;
+  let backups: Backup[] = [];
 
   const conn = createConnectionView(async () => {
     const c = await call(bridge, 'connection:check');
@@ -23,23 +27,35 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     const list = await call(bridge, 'backups:list');
     if (list.ok) {
       backupsError = null;
-      table.setBackups(list.value);
+      setBackups(list.value);
     } else {
       backupsError = asRunError(list.error);
     }
     conn.update(connection, backupsError);
   });
 
-  const progress = createProgressView(
-    async () => {
+  const progress = createProgressView({
+    backUp: async () => {
       const r = await call(bridge, 'backups:create');
       return r.ok ? null : r.error;
     },
-    async () => {
+    resume: async () => {
       const r = await call(bridge, 'pause:resume');
-      if (r.ok) progress.update(r.value);
+      if (r.ok) applyState(r.value);
     },
-  );
+    cancel: async () => {
+      const r = await call(bridge, 'run:cancel');
+      return r.ok ? null : r.error;
+    },
+    restoreWithoutSafety: (id) => {
+      const b = backups.find((x) => x.id === id);
+      if (b) restore.ask(b, false);
+    },
+    // The Cancel button that had focus is gone: back to the row the restore was about.
+    focusAfterRun: (restored) => {
+      if (!restored || !table.focusRestore(restored.id)) progress.root.querySelector<HTMLButtonElement>('button.primary')?.focus();
+    },
+  });
 
   const confirm = createConfirmDelete(async (b: Backup) => {
     const r = await call(bridge, 'backups:delete', { id: b.id });
@@ -47,7 +63,18 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     table.remove(b.id);
     return null;
   });
-  const table = createBackupsTable((b) => confirm.ask(b));
+  const restore = createRestoreDialog({
+    confirm: async (b, safetyBackup) => {
+      const r = await call(bridge, 'backups:restore', { id: b.id, safetyBackup });
+      return r.ok ? null : r.error;
+    },
+    thisDevice: lookUpThisDevice,
+    closed: (b, started) => {
+      if (started) progress.focusCancel();
+      else table.focusRestore(b.id);
+    },
+  });
+  const table = createBackupsTable({ restore: (b) => restore.ask(b, safetyDefault), delete: (b) => confirm.ask(b) });
   const history = createHistoryView();
   const settings = createSettingsForm({
     previewSchedule: (spec) => call(bridge, 'schedule:preview', spec),
@@ -61,24 +88,53 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     { id: 'history', label: 'History', content: history.root },
     { id: 'settings', label: 'Settings', content: settings.root },
   ], location.hash.slice(1));
-  replaceChildren(root, conn.root, conn.banner, progress.root, tabs.root, confirm.root);
+  replaceChildren(root, conn.root, conn.banner, progress.root, tabs.root, confirm.root, restore.root);
   bridge.on('event:navigate', ({ view }) => tabs.show(view));
   window.addEventListener('hashchange', () => tabs.show(location.hash.slice(1)));
 
-  const applyState = (s: EngineState) => {
+  function setBackups(list: Backup[] | null): void {
+    backups = list ?? [];
+    table.setBackups(list);
+  }
+
+  function applySettings(s: Settings): void {
+    settings.update(s);
+    safetyDefault = safetyBackupSetting(s);
+  }
+
+  function applyState(s: EngineState): void {
+    // One run at a time: no Restore… while a backup or restore runs (before the progress view
+    // may give focus back to a row's button, which must be enabled by then).
+    const busy = s.phase === 'running' && s.running !== null;
+    table.setBusy(busy);
+    restore.setBusy(busy);
     progress.update(s);
     // A run that failed because the person is signed out or PiecesOS is gone says so in the banner.
     if (s.lastError && (s.lastError.kind === 'not-signed-in' || s.lastError.kind === 'unreachable')) conn.update(connection, s.lastError);
-  };
+  }
+
+  /** This computer's device name, for telling another device's backup in the restore dialog. The
+   * contract has no channel of its own for it: the retention dry run reports the very name the
+   * engine uses, and a policy with no rule in force plans no deletion. Kept once known. */
+  let thisDevice: string | null = null;
+  async function lookUpThisDevice(): Promise<string | null> {
+    if (thisDevice !== null) return thisDevice;
+    const r = await call(bridge, 'retention:preview', { enabled: false, keepLast: null, maxAgeDays: null, includeOtherDevices: true });
+    if (r.ok) thisDevice = r.value.thisDevice;
+    return thisDevice;
+  }
 
   bridge.on('event:state', applyState);
   bridge.on('event:backups', (list) => {
     backupsError = null;
-    table.setBackups(list);
+    setBackups(list);
     conn.update(connection, backupsError);
   });
-  bridge.on('event:history', (h) => history.update(h));
-  bridge.on('event:settings', (s) => settings.update(s));
+  bridge.on('event:history', (h) => {
+    history.update(h);
+    progress.history(h);
+  });
+  bridge.on('event:settings', applySettings);
   bridge.on('event:connection', (c) => {
     connection = c;
     conn.update(connection, backupsError);
@@ -92,16 +148,22 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     const snap: Snapshot = r.value;
     connection = snap.connection;
     backupsError = snap.backupsError;
-    table.setBackups(snap.backups);
+    setBackups(snap.backups);
     conn.update(connection, backupsError ?? (snap.state.lastError?.kind === 'not-signed-in' ? snap.state.lastError : null));
-    progress.update(snap.state);
     history.update(snap.history);
-    settings.update(snap.settings);
+    progress.history(snap.history);
+    applyState(snap.state);
+    applySettings(snap.settings);
     // Tests and the benchmark wait for this mark instead of guessing.
     document.body.dataset.ready = 'true';
   });
 
   setInterval(() => progress.tick(), 30_000);
+}
+
+/** The safetyBackupBeforeRestore setting; on unless it is explicitly off. */
+function safetyBackupSetting(s: Settings): boolean {
+  return (s as { safetyBackupBeforeRestore?: unknown }).safetyBackupBeforeRestore !== false;
 }
 
 function asRunError(e: IpcError): RunError {

@@ -1,7 +1,8 @@
 // How numbers, dates and names read in the window. Pure functions, so they are easy to test.
 import type { ConnectionInfo, HistoryEntry } from '../main/ipc/contract.js';
+import { formatBytes } from '../main/shared/format.js';
 
-export { formatBytes } from '../main/shared/format.js';
+export { formatBytes };
 
 const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 const sameYearFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -71,4 +72,9 @@ export function formatDuration(fromIso: string, toIso: string): string {
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
   return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+}
+
+/** "old-laptop, Nov 3, 10:00, 2.4 MB": which backup, in the words the window shows in its list. */
+export function describeBackup(b: { deviceName: string; created: string; bytes: number }, now: number = Date.now()): string {
+  return `${b.deviceName}, ${formatDate(b.created, now)}, ${formatBytes(b.bytes)}`;
 }

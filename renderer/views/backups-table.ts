@@ -15,13 +15,22 @@ export interface BackupsTable {
   setBackups(list: Backup[] | null): void;
   /** Drop one backup locally (after a confirmed delete). */
   remove(id: string): void;
+  /** A backup or restore is running: the Restore… buttons wait for it. */
+  setBusy(busy: boolean): void;
+  /** Focus that backup's Restore… button (scrolling it into view); false when it is not listed. */
+  focusRestore(id: string): boolean;
+}
+
+export interface RowActions {
+  restore(b: Backup): void;
+  delete(b: Backup): void;
 }
 
 interface RowNode extends HTMLDivElement {
   backup?: Backup;
 }
 
-export function createBackupsTable(onDelete: (b: Backup) => void): BackupsTable {
+export function createBackupsTable(actions: RowActions): BackupsTable {
   const headers = ['Date', 'Size', 'Device', 'Platform', 'Version', ''];
   const headRow = el('div', { role: 'row', class: 'tr', 'aria-rowindex': 1 },
     ...headers.map((h) => (h ? el('div', { role: 'columnheader', class: 'th' }, h) : el('div', { role: 'columnheader', class: 'th' }, el('span', { class: 'sr-only' }, 'Actions')))));
@@ -38,15 +47,21 @@ export function createBackupsTable(onDelete: (b: Backup) => void): BackupsTable 
   let loaded = false;
   let live = new Map<string, RowNode>();
   let frame = 0;
+  let busy = false;
 
   function makeRow(): RowNode {
     const row = el('div', { role: 'row', class: 'tr' }) as RowNode;
     for (let i = 0; i < 5; i++) row.appendChild(el('div', { role: 'cell', class: 'td' }));
+    const restore = el('button', { type: 'button', class: 'small restore' }, 'Restore…');
+    restore.disabled = busy;
+    restore.addEventListener('click', () => {
+      if (row.backup && !busy) actions.restore(row.backup);
+    });
     const del = el('button', { type: 'button', class: 'icon danger' }, '✕');
     del.addEventListener('click', () => {
-      if (row.backup) onDelete(row.backup);
+      if (row.backup) actions.delete(row.backup);
     });
-    row.appendChild(el('div', { role: 'cell', class: 'td act' }, del));
+    row.appendChild(el('div', { role: 'cell', class: 'td act' }, restore, del));
     return row;
   }
 
@@ -65,7 +80,9 @@ export function createBackupsTable(onDelete: (b: Backup) => void): BackupsTable 
     setText(cells[3]!, platformName(b.platform));
     setText(cells[4]!, b.version);
     (cells[4] as HTMLElement).title = b.version;
-    cells[5]!.firstElementChild!.setAttribute('aria-label', `Delete backup from ${date} on ${b.deviceName}`);
+    const [restore, del] = cells[5]!.children;
+    restore!.setAttribute('aria-label', `Restore backup from ${date} on ${b.deviceName}…`);
+    del!.setAttribute('aria-label', `Delete backup from ${date} on ${b.deviceName}`);
   }
 
   function render(): void {
@@ -124,5 +141,27 @@ export function createBackupsTable(onDelete: (b: Backup) => void): BackupsTable 
       items = items.filter((b) => b.id !== id);
       if (items.length !== before) refresh();
     },
+    setBusy(next) {
+      if (busy === next) return;
+      busy = next;
+      for (const row of live.values()) restoreButton(row).disabled = busy;
+    },
+    focusRestore(id) {
+      const index = items.findIndex((b) => b.id === id);
+      if (index < 0) return false;
+      if (!live.has(id)) {
+        viewport.scrollTop = index * ROW_HEIGHT;
+        if (frame) cancelAnimationFrame(frame);
+        render();
+      }
+      const row = live.get(id);
+      if (!row) return false;
+      restoreButton(row).focus();
+      return true;
+    },
   };
+}
+
+function restoreButton(row: HTMLElement): HTMLButtonElement {
+  return row.lastElementChild!.firstElementChild as HTMLButtonElement;
 }

@@ -1,48 +1,97 @@
-// "Back up now", the progress bar and one status line. Progress values are applied the moment
-// they arrive: main already coalesces them, so the renderer adds no debounce of its own.
-import type { EngineState } from '../../main/engine/types.js';
+// "Back up now", the progress bar, one status line and, while a backup or restore runs, Cancel.
+// Progress values are applied the moment they arrive: main already coalesces them, so the
+// renderer adds no debounce of its own. A restore's outcome comes from its history record (the
+// engine records it before it reports the run finished), matched by the run's start time.
+import type { EngineState, HistoryEntry } from '../../main/engine/types.js';
 import type { IpcError } from '../../main/ipc/contract.js';
 import { el, setText, show } from '../dom.js';
 import { formatBytes, formatRunTime, relativeTime } from '../format.js';
+import { restoreOutcome, restoreRunDetail, restoreRunLine, type RestoreOutcome, type RestoreTarget } from '../restore-text.js';
 import { waitingLine } from '../../main/shared/waiting-text.js';
+
+export interface ProgressActions {
+  backUp(): Promise<IpcError | null>;
+  resume(): Promise<void>;
+  /** Cancel the run in flight (backup or restore). */
+  cancel(): Promise<IpcError | null>;
+  /** "Restore without a safety backup…" after the safety backup failed. */
+  restoreWithoutSafety(backupId: string): void;
+  /** A run this window showed ended while focus was on its Cancel button (now hidden): put focus
+   * somewhere useful. `restored` is the backup a restore run was about. */
+  focusAfterRun(restored: RestoreTarget | null): void;
+}
 
 export interface ProgressView {
   root: HTMLElement;
   update(state: EngineState): void;
+  history(entries: HistoryEntry[]): void;
   /** Re-render relative times ("3 minutes ago"). */
   tick(): void;
+  focusCancel(): void;
 }
 
-export function createProgressView(onBackUp: () => Promise<IpcError | null>, onResume: () => Promise<void>): ProgressView {
+/** The run this window is showing (running now, or the last one it saw end). */
+interface Watched {
+  startedAt: string;
+  restore: boolean;
+  target: RestoreTarget | null;
+  /** lastSuccess.at when the run began: a different value afterwards means a backup succeeded. */
+  successBefore: string | null;
+  /** lastError's message when the run began, so an older error is not shown as this run's. */
+  errorBefore: string | null;
+  ended: boolean;
+  entry: HistoryEntry | null;
+}
+
+export function createProgressView(actions: ProgressActions): ProgressView {
   const button = el('button', { type: 'button', class: 'primary' }, 'Back up now');
   const status = el('p', { class: 'status', role: 'status' });
   const fill = el('div', { class: 'fill' });
   const bar = el('div', { class: 'bar', role: 'progressbar', 'aria-label': 'Backup progress', 'aria-valuemin': 0, 'aria-valuemax': 100 }, fill);
   const pct = el('span', { class: 'pct', 'aria-hidden': 'true' });
-  const barRow = el('div', { class: 'bar-row', hidden: true }, bar, pct);
+  const cancel = el('button', { type: 'button', class: 'cancel-run', hidden: true, 'aria-label': 'Cancel backup' }, 'Cancel');
+  const barRow = el('div', { class: 'bar-row', hidden: true }, bar, pct, cancel);
+  const detail = el('p', { class: 'run-detail', hidden: true });
+  const outcomeText = el('p', { class: 'outcome-detail' });
+  const withoutSafety = el('button', { type: 'button', hidden: true }, 'Restore without a safety backup…');
+  const outcome = el('div', { class: 'outcome', hidden: true }, outcomeText, withoutSafety);
   const resume = el('button', { type: 'button', class: 'link', hidden: true }, 'Resume automatic backups');
   const error = el('p', { class: 'error', hidden: true });
-  const root = el('section', { class: 'run', 'aria-label': 'Backup now' }, el('div', { class: 'run-row' }, button, status), barRow, error, resume);
+  const root = el('section', { class: 'run', 'aria-label': 'Backup now' }, el('div', { class: 'run-row' }, button, status), barRow, detail, outcome, error, resume);
 
   let state: EngineState | null = null;
-  /** After a run this window watched, keep the bar at its end value instead of hiding it. */
-  let finished: { ok: boolean } | null = null;
-  let wasRunning = false;
-  /** lastSuccess.at when the run began: a different value afterwards means the run succeeded. */
-  let successBefore: string | null = null;
+  let watched: Watched | null = null;
+  let entries: HistoryEntry[] = [];
+  /** Focus Cancel as soon as the run it belongs to shows (a restore just confirmed in the dialog);
+   * a time limit, so a run that came and went before its first state cannot leave it armed. */
+  let wantCancelFocusUntil = 0;
 
   button.addEventListener('click', async () => {
     button.disabled = true;
     show(error, false);
-    finished = null;
-    const err = await onBackUp();
+    watched = null;
+    const err = await actions.backUp();
     if (err) {
       setText(error, err.message);
       show(error, true);
-      if (!state || state.phase !== 'running') button.disabled = false;
+      if (!isRunning(state)) button.disabled = false;
     }
   });
-  resume.addEventListener('click', () => void onResume());
+  cancel.addEventListener('click', async () => {
+    cancel.disabled = true;
+    setText(cancel, 'Canceling…');
+    const err = await actions.cancel();
+    if (err) {
+      setText(error, err.message);
+      show(error, true);
+      cancel.disabled = false;
+      setText(cancel, 'Cancel');
+    }
+  });
+  withoutSafety.addEventListener('click', () => {
+    if (watched?.target) actions.restoreWithoutSafety(watched.target.id);
+  });
+  resume.addEventListener('click', () => void actions.resume());
 
   function setBar(percentage: number | null): void {
     if (percentage === null || !Number.isFinite(percentage)) {
@@ -61,15 +110,27 @@ export function createProgressView(onBackUp: () => Promise<IpcError | null>, onR
     setText(pct, `${p} %`);
   }
 
+  /** The outcome of the watched restore, once its history record is known. */
+  function restoreResult(): RestoreOutcome | null {
+    return watched?.restore && watched.ended && watched.entry ? restoreOutcome(watched.entry, watched.target) : null;
+  }
+
   function statusLine(s: EngineState): string {
     // Another Pieces Backup process is backing up: say whose backup this one waits for.
     if (s.phase === 'waiting' && s.waiting) return `${waitingLine(s.waiting, new Date())} to finish; it starts by itself then.`;
-    if (s.phase === 'running' && s.running) {
-      const what = s.running.trigger === 'manual' ? 'Backing up' : s.running.trigger === 'catch-up' ? 'Catching up on a missed backup' : s.running.trigger === 'retry' ? 'Retrying the backup' : 'Scheduled backup running';
-      return s.running.percentage === null ? `${what}…` : `${what}… ${Math.round(s.running.percentage)} %`;
+    if (isRunning(s)) {
+      const r = s.running!;
+      const restoring = restoreRunLine(r);
+      if (restoring) return restoring;
+      const what = r.trigger === 'manual' ? 'Backing up' : r.trigger === 'catch-up' ? 'Catching up on a missed backup' : r.trigger === 'retry' ? 'Retrying the backup' : 'Scheduled backup running';
+      return r.percentage === null ? `${what}…` : `${what}… ${Math.round(r.percentage)} %`;
     }
+    const result = restoreResult();
+    if (result) return result.title;
+    if (watched?.restore && watched.ended) return 'The restore has ended…';
+    const backedUp = watched && !watched.restore && watched.ended && backupSucceeded(s);
     const parts: string[] = [];
-    if (finished?.ok && s.lastSuccess) parts.push(`Backed up ${formatBytes(s.lastSuccess.bytes)} ${relativeTime(s.lastSuccess.at)}`);
+    if (backedUp && s.lastSuccess) parts.push(`Backed up ${formatBytes(s.lastSuccess.bytes)} ${relativeTime(s.lastSuccess.at)}`);
     else if (s.lastSuccess) parts.push(`Last backup ${relativeTime(s.lastSuccess.at)}`);
     else parts.push('No backup made by this app yet');
     if (s.retry) parts.push(`retry ${s.retry.attempt} ${relativeTime(s.retry.at)}`);
@@ -79,46 +140,103 @@ export function createProgressView(onBackUp: () => Promise<IpcError | null>, onR
     return parts.join(' · ');
   }
 
+  function backupSucceeded(s: EngineState): boolean {
+    return s.lastSuccess !== null && s.lastSuccess.at !== watched?.successBefore;
+  }
+
   function render(): void {
     if (!state) return;
     const s = state;
-    const running = s.phase === 'running' && s.running !== null;
+    const running = isRunning(s);
+    const r = running ? s.running! : null;
     button.disabled = running;
-    if (running) {
+    const restoreEnd = restoreResult();
+    if (r) {
       show(barRow, true);
       barRow.classList.remove('failed');
-      setBar(s.running!.percentage);
-    } else if (finished) {
+      bar.setAttribute('aria-label', r.kind !== 'restore' ? 'Backup progress' : r.phase === 'safety-backup' ? 'Safety backup progress' : 'Restore progress');
+      cancel.setAttribute('aria-label', r.kind === 'restore' ? 'Cancel restore' : 'Cancel backup');
+      setBar(r.percentage);
+    } else if (watched?.ended && (!watched.restore || restoreEnd)) {
+      const ok = watched.restore ? restoreEnd!.ok : backupSucceeded(s);
       show(barRow, true);
-      barRow.classList.toggle('failed', !finished.ok);
-      if (finished.ok) setBar(100);
+      barRow.classList.toggle('failed', !ok);
+      if (ok) setBar(100);
     } else {
       show(barRow, false);
     }
+    show(cancel, running);
+    if (running && Date.now() < wantCancelFocusUntil && !cancel.disabled) {
+      wantCancelFocusUntil = 0;
+      cancel.focus();
+    }
+    const runDetail = r ? restoreRunDetail(r) : null;
+    show(detail, runDetail !== null);
+    if (runDetail !== null) setText(detail, runDetail);
+    show(outcome, restoreEnd !== null);
+    if (restoreEnd) {
+      outcome.classList.toggle('failed', !restoreEnd.ok);
+      setText(outcomeText, restoreEnd.detail);
+      show(withoutSafety, restoreEnd.offerWithoutSafety);
+    }
     setText(status, statusLine(s));
-    if (!running && s.lastError && finished && !finished.ok) {
-      setText(error, s.lastError.message);
-      show(error, true);
+    if (!running && watched?.ended && !watched.restore && !backupSucceeded(s)) {
+      // A backup this window watched did not succeed: its failure, or that it was canceled.
+      const fresh = s.lastError && s.lastError.message !== watched.errorBefore ? s.lastError.message : undefined;
+      const why = watched.entry?.error?.message ?? fresh;
+      if (why) {
+        setText(error, why);
+        show(error, true);
+      }
     }
     show(resume, s.pausedUntil !== null);
+  }
+
+  /** The history record of the watched run, once it is there. */
+  function matchEntry(): void {
+    if (!watched || watched.entry) return;
+    const w = watched;
+    w.entry = entries.find((e) => e.startedAt === w.startedAt && (e.trigger === 'restore') === w.restore && e.result !== 'skipped') ?? null;
   }
 
   return {
     root,
     update(next) {
-      const running = next.phase === 'running' && next.running !== null;
-      if (running && !wasRunning) {
-        finished = null;
-        successBefore = next.lastSuccess?.at ?? null;
+      const running = isRunning(next);
+      if (running && (!watched || watched.ended || watched.startedAt !== next.running!.startedAt)) {
+        const r = next.running!;
+        watched = { startedAt: r.startedAt, restore: r.kind === 'restore', target: r.restoring ?? null, successBefore: next.lastSuccess?.at ?? null, errorBefore: next.lastError?.message ?? null, ended: false, entry: null };
         show(error, false);
+        cancel.disabled = false;
+        setText(cancel, 'Cancel');
+      } else if (running && watched && next.running!.restoring) {
+        watched.target = next.running!.restoring;
       }
-      if (!running && wasRunning) finished = { ok: next.lastSuccess !== null && next.lastSuccess.at !== successBefore };
-      wasRunning = running;
+      const hadFocus = document.activeElement === cancel;
+      const ended = !running && watched !== null && !watched.ended;
+      if (ended) {
+        watched!.ended = true;
+        matchEntry();
+      }
       state = next;
+      render();
+      if (ended && hadFocus) actions.focusAfterRun(watched!.restore ? watched!.target : null);
+    },
+    history(list) {
+      entries = Array.isArray(list) ? list.filter((e) => e && typeof e === 'object') : [];
+      matchEntry();
       render();
     },
     tick() {
       if (state) setText(status, statusLine(state));
     },
+    focusCancel() {
+      wantCancelFocusUntil = Date.now() + 5000;
+      render();
+    },
   };
+}
+
+function isRunning(s: EngineState | null): boolean {
+  return s !== null && s.phase === 'running' && s.running !== null;
 }

@@ -1,0 +1,307 @@
+// Restoring from the window, in real Chromium through the preview transport, with the real core
+// (engine, settings, client) and the emulator restoring for real behind it: the Restore… dialog
+// (names, focus, Escape, another device's backup), a full restore through both phases, cancel
+// mid-restore, and failures. The emulator's local database is its `sample-db` folder: a marker
+// file written there after the backup was made tells whether a restore replaced the data or kept
+// it. Screenshots go to test-artifacts/renderer/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
+import { startPreview, type RunningPreview } from '../../main/preview/server.js';
+import { buildRenderer, PROJECT_ROOT } from '../../main/preview/build-renderer.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts', 'renderer');
+const skipReason = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install chromium), so the restore window tests cannot run`;
+if (skipReason) console.log(`# skipping renderer restore tests: ${skipReason}`);
+const skip = skipReason ?? false;
+
+let browser: Browser | null = null;
+let tmp = '';
+let rendererDir = '';
+
+before(async () => {
+  if (skipReason) return;
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'pieces-renderer-restore-'));
+  rendererDir = path.join(tmp, 'renderer');
+  await buildRenderer(rendererDir);
+  await mkdir(ARTIFACTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+interface Setup {
+  page: Page;
+  emulator: RunningEmulator;
+  preview: RunningPreview;
+  /** The emulator's local database (what a restore replaces). */
+  localDb: string;
+  pageErrors: string[];
+}
+
+interface SetupOptions {
+  /** Real backups made (fast) before the window opens, by an emulator on the same data folder. */
+  realBackups?: number;
+  /** Metadata-only backups of another device. */
+  seedOtherDevice?: { count: number; deviceName: string; platform: string };
+  /** Speed of the emulator the window talks to (restores and safety backups). */
+  bytesPerSecond?: number;
+  faults?: EmulatorOptions['faults'];
+}
+
+let dirs = 0;
+async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: SetupOptions = {}): Promise<Setup> {
+  const base = path.join(tmp, `case-${++dirs}`);
+  const dataDir = path.join(base, 'cloud');
+  const common = { port: 0, dataDir, log: () => undefined, deviceName: 'test-box', platform: 'LINUX' } as const;
+  if (opts.realBackups) {
+    // Made at full speed; the list survives the restart below.
+    const maker = await startEmulator(common);
+    for (let i = 0; i < opts.realBackups; i++) {
+      const res = await fetch(`${maker.url}/backups/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(res.status, 200, `the emulator made a real backup (${await res.text()})`);
+    }
+    await maker.close();
+  }
+  const emuOpts: EmulatorOptions = { ...common };
+  if (opts.bytesPerSecond) emuOpts.bytesPerSecond = opts.bytesPerSecond;
+  if (opts.faults) emuOpts.faults = opts.faults;
+  const emulator = await startEmulator(emuOpts);
+  if (opts.seedOtherDevice) {
+    const { count, deviceName, platform } = opts.seedOtherDevice;
+    await emulator.seed(count, { deviceName, platform, startDate: new Date(Date.now() - 90 * 86_400_000) });
+  }
+  const preview = await startPreview({ url: emulator.url, port: 0, configDir: path.join(base, 'config'), rendererDir });
+  const context = await browser!.newContext({ viewport: { width: 480, height: 640 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  t.after(async () => {
+    await context.close();
+    await preview.close();
+    await emulator.close();
+  });
+  await page.goto(preview.url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  return { page, emulator, preview, localDb: path.join(dataDir, 'sample-db'), pageErrors };
+}
+
+const dataRows = (page: Page) => page.getByRole('table', { name: 'Backups' }).getByRole('row').filter({ has: page.getByRole('cell') });
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+const dialogOf = (page: Page) => page.getByRole('dialog', { name: 'Restore this backup?' });
+const statusLine = (page: Page) => page.locator('.run .status');
+
+/** Every text the status line shows, in order, from now on (read back with `seenStatus`). */
+async function recordStatus(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { statusSeen: string[] }).statusSeen = seen;
+    const node = document.querySelector('.run .status')!;
+    new MutationObserver(() => {
+      const text = node.textContent ?? '';
+      if (seen[seen.length - 1] !== text) seen.push(text);
+    }).observe(node, { childList: true, characterData: true, subtree: true });
+  });
+}
+const seenStatus = (page: Page) => page.evaluate(() => (window as unknown as { statusSeen: string[] }).statusSeen);
+
+/** What the focused element is called (its aria-label, else its text). */
+const focusedName = (page: Page) => page.evaluate(() => {
+  const a = document.activeElement;
+  return a ? a.getAttribute('aria-label') ?? a.textContent ?? '' : '';
+});
+
+async function cloudIds(emulator: RunningEmulator): Promise<string[]> {
+  const res = await fetch(`${emulator.url}/backups`);
+  return ((await res.json()) as { iterable: { id: string }[] }).iterable.map((b) => b.id);
+}
+
+/** Open the Restore… dialog of the first row; answers the row's Restore… button name. */
+async function openRestore(page: Page, row = 0): Promise<string> {
+  const button = dataRows(page).nth(row).getByRole('button', { name: /^Restore backup from / });
+  const name = (await button.getAttribute('aria-label')) ?? '';
+  await button.click();
+  await dialogOf(page).waitFor();
+  return name;
+}
+
+test('every backup offers Restore…; the dialog says what a restore replaces, focuses Cancel, and Escape or Cancel gives focus back to the row', { skip }, async (t) => {
+  const { page, emulator, pageErrors } = await setup(t, { realBackups: 1 });
+  await dataRows(page).first().waitFor();
+  const cells = await dataRows(page).first().getByRole('cell').allTextContents();
+  const [date, size, device] = [cells[0]!, cells[1]!, cells[2]!];
+  assert.equal(device, 'test-box');
+
+  const button = dataRows(page).first().getByRole('button', { name: `Restore backup from ${date} on test-box…` });
+  assert.equal(await button.textContent(), 'Restore…');
+  const name = await openRestore(page);
+  const dialog = dialogOf(page);
+  assert.equal(await dialog.getAttribute('aria-modal'), 'true');
+  const text = (await dialog.textContent()) ?? '';
+  assert.ok(text.includes(`This replaces the Pieces data on this computer with the backup from test-box, ${date}, ${size}.`), text);
+  assert.ok(text.includes('Everything saved in Pieces since then is replaced'), text);
+  const description = await dialog.evaluate((d) => (d.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
+  assert.match(description, /replaces the Pieces data on this computer/, 'the dialog is described by what it does');
+  const safety = dialog.getByRole('checkbox', { name: 'Back up the current data first' });
+  assert.equal(await safety.isChecked(), true, 'the safety backup is on by default');
+  const restore = dialog.getByRole('button', { name: 'Restore', exact: true });
+  assert.match((await restore.getAttribute('class')) ?? '', /danger/, 'Restore is styled as destructive');
+  assert.equal(await focusedName(page), 'Cancel', 'Cancel has the focus');
+  // Our own device's backup: the lookup of this computer ends without a note about another device.
+  await page.waitForSelector('dialog[data-owner="this"]');
+  assert.equal(await dialog.getByText(/made on another computer/).count(), 0);
+  await shot(page, 'restore-dialog');
+
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal(await focusedName(page), name, 'Escape gives focus back to the row’s Restore… button');
+
+  await openRestore(page);
+  await safety.uncheck();
+  await dialog.getByText(/cannot be brought back/).waitFor();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal(await focusedName(page), name, 'Cancel gives focus back to the row’s Restore… button');
+  // Reopened, the checkbox starts from the setting again, and nothing ran.
+  await openRestore(page);
+  assert.equal(await safety.isChecked(), true);
+  await page.keyboard.press('Escape');
+  assert.equal((await cloudIds(emulator)).length, 1);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a backup from another computer can be restored, and the dialog says whose it is', { skip }, async (t) => {
+  const { page } = await setup(t, { realBackups: 1, seedOtherDevice: { count: 2, deviceName: 'old-laptop', platform: 'MACOS' } });
+  await dataRows(page).nth(2).waitFor();
+  const other = dataRows(page).filter({ hasText: 'old-laptop' }).first();
+  await other.getByRole('button', { name: /^Restore backup from .* on old-laptop…$/ }).click();
+  const dialog = dialogOf(page);
+  await dialog.waitFor();
+  const note = dialog.getByText(/^This backup was made on another computer/);
+  await note.waitFor();
+  assert.equal(await note.textContent(), 'This backup was made on another computer, “old-laptop” (macOS), not on this one (“test-box”). Restoring it brings that computer’s Pieces data here, as when moving to a new computer.');
+  assert.equal(await dialog.getByRole('button', { name: 'Restore', exact: true }).isEnabled(), true, 'another device’s backup may be restored');
+  assert.equal(await page.getAttribute('dialog.restore', 'data-owner'), 'other');
+  await shot(page, 'restore-dialog-other-device');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+});
+
+test('the safety backup checkbox starts from the safetyBackupBeforeRestore setting', { skip }, async (t) => {
+  const { page } = await setup(t, { realBackups: 1 });
+  const saved = await page.evaluate(() => window.piecesBackup!.invoke('settings:update', { safetyBackupBeforeRestore: false } as never));
+  assert.equal((saved as { ok: boolean }).ok, true, JSON.stringify(saved));
+  await openRestore(page);
+  assert.equal(await dialogOf(page).getByRole('checkbox', { name: 'Back up the current data first' }).isChecked(), false);
+});
+
+test('a full restore: the safety backup, then the restore, with progress and Cancel, then which backup is in place', { skip }, async (t) => {
+  // ~2.4 MB of sample data at 2 MB/s: each phase streams for about a second.
+  const { page, emulator, localDb, pageErrors } = await setup(t, { realBackups: 1, bytesPerSecond: 2 * 1024 * 1024 });
+  const marker = path.join(localDb, 'saved-after-the-backup.txt');
+  await writeFile(marker, 'made after the backup, so the restore replaces it');
+  await dataRows(page).first().waitFor();
+  const [date, size] = await dataRows(page).first().getByRole('cell').allTextContents();
+  const rowButton = await openRestore(page);
+  await recordStatus(page);
+  await dialogOf(page).getByRole('button', { name: 'Restore', exact: true }).click();
+  await dialogOf(page).waitFor({ state: 'hidden' });
+
+  const cancel = page.getByRole('button', { name: 'Cancel restore' });
+  await cancel.waitFor();
+  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Cancel restore');
+  assert.equal(await page.getByRole('button', { name: 'Back up now' }).isDisabled(), true, 'no backup while restoring');
+  assert.equal(await dataRows(page).first().getByRole('button', { name: /^Restore backup from / }).isDisabled(), true, 'no second restore');
+  await statusLine(page).filter({ hasText: /^Restoring… \d+ %$/ }).waitFor({ timeout: 20_000 });
+  await shot(page, 'restore-running');
+  await page.getByRole('status').filter({ hasText: /^Restore complete: / }).waitFor({ timeout: 30_000 });
+
+  const seen = await seenStatus(page);
+  const safetyAt = seen.findIndex((s) => /^Making a safety backup… \d+ %$/.test(s));
+  const restoreAt = seen.findIndex((s) => /^Restoring… \d+ %$/.test(s));
+  assert.ok(safetyAt >= 0, `the safety backup's progress showed: ${seen.join(' | ')}`);
+  assert.ok(restoreAt > safetyAt, `then the restore's: ${seen.join(' | ')}`);
+  assert.ok(seen.some((s) => /^Restoring… ([1-9]|[1-9]\d) %$/.test(s)), `intermediate restore progress: ${seen.join(' | ')}`);
+  assert.equal(await statusLine(page).textContent(), `Restore complete: the backup from test-box, ${date}, ${size} is now in place.`);
+  await page.getByText(/What you had before is kept in the safety backup/).waitFor();
+  assert.equal(existsSync(marker), false, 'the local data is now the backup’s');
+  // The safety backup is in the list, the buttons are usable again, focus is back on the row.
+  await page.waitForFunction(() => document.querySelectorAll('.rows [role=row]').length === 2);
+  assert.equal((await cloudIds(emulator)).length, 2);
+  assert.equal(await page.getByRole('button', { name: 'Back up now' }).isEnabled(), true);
+  assert.equal(await focusedName(page), rowButton, 'focus went back to the row’s Restore… button');
+  await shot(page, 'restore-done');
+  await page.getByRole('tab', { name: 'History' }).click();
+  await page.getByRole('list', { name: 'Backup history' }).getByText(/^Restore/).first().waitFor();
+  assert.deepEqual(pageErrors, []);
+});
+
+test('Cancel mid-restore: the restore stops and the window says the original data was kept', { skip }, async (t) => {
+  // Slow enough (~2.4 MB at 256 KB/s) that the restore is surely still running when Cancel is pressed.
+  const { page, localDb } = await setup(t, { realBackups: 1, bytesPerSecond: 256 * 1024 });
+  const marker = path.join(localDb, 'saved-after-the-backup.txt');
+  await writeFile(marker, 'kept when the restore is canceled');
+  await dataRows(page).first().waitFor();
+  const rowButton = await openRestore(page);
+  // Straight to the restore (the payload carries the choice).
+  await dialogOf(page).getByRole('checkbox', { name: 'Back up the current data first' }).uncheck();
+  await dialogOf(page).getByRole('button', { name: 'Restore', exact: true }).click();
+  await statusLine(page).filter({ hasText: /^Restoring… ([1-9]|[1-9]\d) %$/ }).waitFor({ timeout: 20_000 });
+  await page.getByRole('button', { name: 'Cancel restore' }).click();
+  await page.getByRole('status').filter({ hasText: 'Restore canceled: your original data was kept.' }).waitFor({ timeout: 20_000 });
+  assert.equal(existsSync(marker), true, 'the original data is still there');
+  assert.equal(await page.getByRole('button', { name: 'Cancel restore' }).isVisible(), false);
+  assert.equal(await page.getByRole('button', { name: 'Back up now' }).isEnabled(), true);
+  assert.equal(await focusedName(page), rowButton);
+  await shot(page, 'restore-canceled');
+});
+
+test('failures: a failed safety backup starts no restore and offers one without it; a failed restore keeps the original data', { skip }, async (t) => {
+  const { page, emulator, localDb } = await setup(t, { realBackups: 1 });
+  const marker = path.join(localDb, 'saved-after-the-backup.txt');
+  await writeFile(marker, 'kept when the restore fails');
+  await dataRows(page).first().waitFor();
+  emulator.setFaults({ failAtPercent: 40 });
+
+  await openRestore(page);
+  await dialogOf(page).getByRole('button', { name: 'Restore', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: /^The restore did not start: the safety backup of your current data failed\./ }).waitFor({ timeout: 20_000 });
+  const detail = page.locator('.outcome-detail');
+  assert.match((await detail.textContent()) ?? '', /40/, 'the server’s reason is shown');
+  assert.equal(existsSync(marker), true);
+  await shot(page, 'restore-safety-failed');
+
+  await page.getByRole('button', { name: 'Restore without a safety backup…' }).click();
+  await dialogOf(page).waitFor();
+  assert.equal(await dialogOf(page).getByRole('checkbox', { name: 'Back up the current data first' }).isChecked(), false);
+  await dialogOf(page).getByRole('button', { name: 'Restore', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'The restore failed: your original data was kept.' }).waitFor({ timeout: 20_000 });
+  assert.match((await detail.textContent()) ?? '', /40/, 'the server’s reason is shown');
+  assert.equal(existsSync(marker), true, 'the original data is still there');
+  assert.equal((await cloudIds(emulator)).length, 1, 'no safety backup was made');
+  await shot(page, 'restore-failed');
+});
+
+test('server text in the dialog and the outcome stays text', { skip }, async (t) => {
+  const evil = '<img src=x onerror="window.__pwned=1">';
+  const { page } = await setup(t, { realBackups: 1, seedOtherDevice: { count: 1, deviceName: evil, platform: 'WINDOWS' } });
+  await dataRows(page).nth(1).waitFor();
+  await dataRows(page).filter({ hasText: evil }).getByRole('button', { name: /^Restore backup from / }).click();
+  await dialogOf(page).getByText(/^This backup was made on another computer/).waitFor();
+  assert.ok(((await dialogOf(page).textContent()) ?? '').includes(evil));
+  assert.equal(await page.locator('dialog img').count(), 0);
+  assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+});
