@@ -37,7 +37,7 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = ne
     .option('--json', 'machine-readable output', false)
     .option('--timeout <seconds>', 'request timeout, and the longest silence allowed in a stream', seconds, DEFAULT_TIMEOUT_S)
     .option('--config-dir <dir>', "settings and history folder (default: the tray app's own)")
-    .option('--stall-minutes <n>', 'minutes without progress before a backup (create --stream, daemon) is judged stalled (default: the saved stallMinutes setting, else 10)', minutes)
+    .option('--stall-minutes <n>', 'minutes without progress before a backup (create --stream, a step of restore, daemon) is judged stalled (default: the saved stallMinutes setting, else 10)', minutes)
     .showHelpAfterError('(run pieces-backup --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s.split('\n').map(visible).join('\n')) });

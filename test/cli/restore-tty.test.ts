@@ -1,0 +1,89 @@
+// `pieces-backup restore` without --yes on a real terminal: a pseudo-terminal from util-linux's
+// `script`, so the CLI sees a TTY on stdin and stderr exactly as a person's shell gives it. It
+// shows the backup (device, date, size) and that the data is replaced, defaults to No, and
+// restores only after "y".
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator } from '../../emulator/server.js';
+import { CLI, runCliProcess } from '../helpers/cli.js';
+
+const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+const skip = hasScript ? false : 'util-linux `script` (a pseudo-terminal) is not installed';
+
+type Emu = Awaited<ReturnType<typeof startEmulator>>;
+let emu: Emu;
+let dataDir: string;
+let configDir: string;
+
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'pb-restore-tty-emu-'));
+  configDir = await mkdtemp(join(tmpdir(), 'pb-restore-tty-config-'));
+  emu = await startEmulator({ port: 0, dataDir, log: () => {} });
+});
+after(async () => {
+  await emu.close();
+  await rm(dataDir, { recursive: true, force: true });
+  await rm(configDir, { recursive: true, force: true });
+});
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** Runs the CLI on a pseudo-terminal; types `answer` once the question is shown. */
+function onTerminal(args: string[], answer: string): Promise<{ code: number | null; screen: string }> {
+  const command = [process.execPath, CLI, '--url', emu.url, '--config-dir', configDir, ...args].map(quote).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PIECES_OS_URL: undefined } as NodeJS.ProcessEnv });
+  let screen = '';
+  let typed = false;
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    screen += d;
+    if (!typed && screen.includes('[y/N] ')) {
+      typed = true;
+      child.stdin.write(answer);
+    }
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      resolve({ code, screen });
+    }),
+  );
+}
+
+async function backupThenChange(): Promise<{ id: string; marker: string }> {
+  const r = await runCliProcess(['--url', emu.url, '--config-dir', configDir, '--json', 'create']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const { id } = JSON.parse(r.stdout) as { id: string };
+  const marker = join(dataDir, 'sample-db', 'written-after-the-backup.txt');
+  await writeFile(marker, 'newer data\n');
+  return { id, marker };
+}
+
+test('on a terminal, Enter (the default, No) restores nothing: exit 1, the data and the backups untouched', { skip }, async () => {
+  const { id, marker } = await backupThenChange();
+  const before = (await runCliProcess(['--url', emu.url, '--json', 'list'])).stdout;
+  const r = await onTerminal(['restore', id], '\r');
+  assert.equal(r.code, 1, r.screen);
+  assert.match(r.screen, /Restore the backup from .+ \(\d{4}-\d\d-\d\d \d\d:\d\d, [\d.]+ [KM]?B, id /, 'device, date, size');
+  assert.match(r.screen, /replaces the Pieces data on this computer/);
+  assert.match(r.screen, /A backup of the current data is made first/);
+  assert.match(r.screen, /Not confirmed; nothing was restored/);
+  assert.equal(await readFile(marker, 'utf8'), 'newer data\n');
+  assert.equal((await runCliProcess(['--url', emu.url, '--json', 'list'])).stdout, before, 'no safety backup');
+});
+
+test('on a terminal, "y" restores: the safety backup, then the backup\'s files in place', { skip }, async () => {
+  const { id, marker } = await backupThenChange();
+  const r = await onTerminal(['restore', id, '--stream'], 'y\r');
+  assert.equal(r.code, 0, r.screen);
+  assert.match(r.screen, new RegExp(`Restored the backup from .+ id ${id}\\)`));
+  await assert.rejects(readFile(marker), { code: 'ENOENT' }, 'the file written after the backup is gone');
+  const h = JSON.parse((await runCliProcess(['--config-dir', configDir, '--json', 'history'])).stdout) as Array<Record<string, unknown>>;
+  assert.equal(h[0]!.trigger, 'restore');
+  assert.equal(h[0]!.result, 'completed');
+  assert.ok(h[0]!.safetyBackupId);
+});
