@@ -1,6 +1,7 @@
 // BENCH-ONLY FAKE of PiecesOS: just enough of the Backups API (health, version, list, streamed
-// create) to send progress values on a schedule the benchmark controls, stamping the moment each
-// one is written. The project's emulator paces values by real archiving work and cannot flood
+// create, one backup's metadata and its streamed restore) to send progress values on a schedule
+// the benchmark controls, stamping the moment each one is written. A restore here only streams
+// progress: there is no local data to replace. The project's emulator paces values by real archiving work and cannot flood
 // 10,000 values a second, so the progress benchmarks use this instead. Loopback only.
 import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -24,7 +25,7 @@ export interface StreamRecord {
 export interface FakePiecesOs {
   url: string;
   plan: Plan;
-  /** Resolves when the next streamed create has written COMPLETED. */
+  /** Resolves when the next streamed create or restore has written COMPLETED. */
   nextStream(): Promise<StreamRecord>;
   close(): Promise<void>;
 }
@@ -42,7 +43,8 @@ export async function startFakePiecesOs(): Promise<FakePiecesOs> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
-  function stream(res: ServerResponse, plan: Plan): void {
+  /** Streams progress by `plan`, then COMPLETED with the backup `done()` answers. */
+  function stream(res: ServerResponse, plan: Plan, done: () => object): void {
     res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-cache' });
     res.socket?.setNoDelay(true);
     const rec: StreamRecord = { sentAt: new Map(), values: 0, firstAt: now(), lastAt: 0, completedAt: 0 };
@@ -54,9 +56,7 @@ export async function startFakePiecesOs(): Promise<FakePiecesOs> {
       rec.lastAt = t;
     };
     const finish = () => {
-      const b = backup(made.length);
-      made.push(b);
-      send({ status: 'COMPLETED', percentage: 100, backup: b }, 100);
+      send({ status: 'COMPLETED', percentage: 100, backup: done() }, 100);
       rec.completedAt = now();
       res.end();
       const w = waiting;
@@ -111,7 +111,20 @@ export async function startFakePiecesOs(): Promise<FakePiecesOs> {
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ iterable: [...made].reverse() }));
     }
-    if (url === '/backups/create/streamed' && req.method === 'POST') return req.on('end', () => stream(res, fake.plan));
+    if (url === '/backups/create/streamed' && req.method === 'POST') {
+      return req.on('end', () => stream(res, fake.plan, () => {
+        const b = backup(made.length);
+        made.push(b);
+        return b;
+      }));
+    }
+    const one = /^\/backup\/([^/]+)(\/restore\/streamed)?$/.exec(url);
+    const target = one ? made.find((b) => b.id === decodeURIComponent(one[1]!)) : undefined;
+    if (one && target && !one[2] && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify(target));
+    }
+    if (one && target && one[2] && req.method === 'POST') return req.on('end', () => stream(res, fake.plan, () => target));
     if (/^\/backups\/[^/]+\/delete$/.test(url) && req.method === 'POST') {
       res.writeHead(204);
       return res.end();
