@@ -99,7 +99,7 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
 
   function applySettings(s: Settings): void {
     settings.update(s);
-    safetyDefault = safetyBackupSetting(s);
+    safetyDefault = s.safetyBackupBeforeRestore !== false;
   }
 
   function applyState(s: EngineState): void {
@@ -159,11 +159,6 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
   });
 
   setInterval(() => progress.tick(), 30_000);
-}
-
-/** The safetyBackupBeforeRestore setting; on unless it is explicitly off. */
-function safetyBackupSetting(s: Settings): boolean {
-  return (s as { safetyBackupBeforeRestore?: unknown }).safetyBackupBeforeRestore !== false;
 }
 
 function asRunError(e: IpcError): RunError {
