@@ -305,3 +305,18 @@ test('server text in the dialog and the outcome stays text', { skip }, async (t)
   assert.equal(await page.locator('dialog img').count(), 0);
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
 });
+
+test('the outcome wording for endings the emulator cannot stage: canceled during the safety backup, a failure without a message', async () => {
+  const { restoreOutcome } = await import('../../renderer/restore-text.js');
+  const base = { trigger: 'restore' as const, startedAt: '2026-11-28T10:00:00Z', finishedAt: '2026-11-28T10:01:00Z' };
+  const canceled = restoreOutcome({ ...base, result: 'canceled', phase: 'safety-backup' }, null);
+  assert.equal(canceled.ok, false);
+  assert.match(canceled.title, /nothing was restored, and your Pieces data is unchanged/);
+  assert.equal(canceled.offerWithoutSafety, false, 'a person who canceled is not pushed to restore without a safety backup');
+  const failed = restoreOutcome({ ...base, result: 'failed', phase: 'restore' }, null);
+  assert.equal(failed.title, 'The restore failed: your original data was kept.');
+  assert.match(failed.detail, /puts the original data back/);
+  const done = restoreOutcome({ ...base, result: 'completed', backupId: 'b1' }, { id: 'b1', deviceName: 'old-laptop', created: 'not a date', bytes: 2_000_000 });
+  assert.equal(done.title, 'Restore complete: the backup from old-laptop, not a date, 2 MB is now in place.');
+  assert.doesNotMatch(done.detail, /safety backup/, 'no safety backup is claimed when none was made');
+});
