@@ -1,41 +1,38 @@
-// The backup engine: runs backups one at a time, on a schedule, with catch-up after missed runs,
-// retries with backoff, pause, and retention after success; it reports typed state and records
-// every run in the shared history. Electron-free: the tray app, the daemon and tests all use it.
+// The backup engine: backups one at a time, on a schedule, with catch-up after missed runs,
+// retries with backoff, pause, and retention after success; restores on request; it reports typed
+// state and records every run in the shared history. Electron-free: the tray app, the daemon and
+// tests all use it. Its parts: how any run is carried (run.ts), what a backup run and a restore run
+// do (backup-run.ts, restore-run.ts), waiting for another process's backup (lock-wait.ts); this
+// file decides when runs happen.
 //
 // Timing: one timer at a time for the schedule, armed through the injectable Clock for the next
 // fire time computed by schedule.ts (node-cron's parser and matcher). Long waits are cut into
 // chunks of at most 10 minutes so a wall-clock change is noticed without polling: idle wakes at
 // most once per 10 minutes. After sleep, `systemResumed()` recomputes and checks catch-up.
 import type { BackupsApi } from '../api/backups-api.js';
-import { BackupsApiError, TRANSPORT_KINDS, failureOf, isApiError } from '../api/errors.js';
-import type { Backup, BackupStatus } from '../api/wire.js';
+import { BackupsApiError, TRANSPORT_KINDS, isApiError } from '../api/errors.js';
+import type { Backup } from '../api/wire.js';
 import type { RetentionPolicy, ScheduleSpec, Settings } from '../settings/schema.js';
 import type { SettingsStore } from '../settings/store.js';
 import type { DeletionRecord, HistoryStore } from './history.js';
-import { hostname } from 'node:os';
-import type { EngineState, HistoryEntry, RunError, Trigger, WaitingInfo } from './types.js';
+import type { EngineState, HistoryEntry, RunError, RunKind, Trigger, WaitingInfo } from './types.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { createCoalescer, type Coalescer } from './coalesce.js';
 import { Emitter } from './emitter.js';
 import { nextRuns, previousFireTime } from './schedule.js';
-import { applyPrune, planPrune, type PrunePlan } from './prune.js';
+import { planPrune, type PrunePlan } from './prune.js';
 import type { DeviceIdentityStore } from './device-identity.js';
+import { Runner, type Ending, type HeldLock, type RestoreDetails, type Run, type RunLockFn, type RunPlan } from './run.js';
+import { LockWait, WAIT_NOTICE_MS, WAIT_POLL_MS } from './lock-wait.js';
+import { UNNAMED_BACKUP, afterBackup, makeBackup } from './backup-run.js';
+import { restorePlan } from './restore-run.js';
 
-/** Said in the history and the log when PiecesOS completed a backup without naming it. */
-export const UNNAMED_BACKUP = 'PiecesOS did not say which backup it made, so retention was skipped for this run (it never deletes without knowing the new backup).';
+export { UNNAMED_BACKUP, WAIT_NOTICE_MS, WAIT_POLL_MS, type RunLockFn };
 
 export const WAKE_CHUNK_MS = 10 * 60_000;
 /** A scheduled wake this late means the process slept through the fire time: it is a catch-up. */
 const LATE_MS = 2 * 60_000;
 const STOP_GRACE_MS = 4000;
-
-/** While another process holds the backup lock, try it again this often (only while waiting). */
-export const WAIT_POLL_MS = 30_000;
-/** An automatic backup that has waited this long for the lock is worth one notification. */
-export const WAIT_NOTICE_MS = 60 * 60_000;
-
-type HeldLock = { release(): Promise<void> };
-export type RunLockFn = () => Promise<{ lock: HeldLock } | { heldBy: { pid: number; since: string; host?: string } }>;
 
 export interface EngineOptions {
   api: () => Promise<BackupsApi>;
@@ -61,11 +58,13 @@ export interface RunFinished {
   retryAt: string | null;
   /** How many times it has been retried so far (0 for a first attempt). */
   attempt: number;
+  /** A restore run (trigger 'restore'): the backups it dealt with, as far as they are known. */
+  restore?: RestoreDetails;
 }
 
 export interface EngineEvents {
   state: EngineState;
-  'run-started': { trigger: Trigger; startedAt: string };
+  'run-started': { trigger: Trigger; startedAt: string; kind: RunKind };
   'run-finished': RunFinished;
   retention: { deleted: Backup[]; failed: Array<{ id: string; error: RunError }> };
   backups: Backup[];
@@ -75,17 +74,11 @@ export interface EngineEvents {
 }
 
 export type BackupNowResult = { started: true; done: Promise<HistoryEntry> } | { started: false; reason: 'already-running' };
-
-interface Running {
-  trigger: Trigger;
-  startedAt: string;
-  status: BackupStatus;
-  percentage: number | null;
-  abort: AbortController;
-  done: Promise<HistoryEntry>;
-  /** It holds the backup lock and has been announced: only then is the engine `running`. */
-  started?: boolean;
-}
+/** A restore started (it holds the backup lock), or why not: a run in flight here, or another
+ * process's lock (`message` names it; a restore never waits), or the lock could not be read. */
+export type RestoreStart =
+  | { started: true; done: Promise<HistoryEntry> }
+  | { started: false; reason: 'already-running' | 'lock-error'; message: string };
 
 /** Worth retrying: transport trouble, a server error, or PiecesOS busy (409: a backup it is
  * still finishing, e.g. after a stalled stream; 429: too many requests). */
@@ -95,14 +88,13 @@ export function isTransient(e: unknown): boolean {
   return TRANSPORT_KINDS.has(e.kind) || (e.kind === 'http' && (status >= 500 || status === 409 || status === 429));
 }
 
-const toRunError = (e: unknown): RunError => failureOf(e);
-
 export class BackupEngine {
   readonly #o: EngineOptions;
   readonly #clock: Clock;
   readonly #events = new Emitter<EngineEvents>();
   readonly #state: Coalescer<EngineState>;
-  #running: Running | null = null;
+  readonly #runs: Runner;
+  readonly #wait: LockWait;
   #lastError: RunError | null = null;
   #lastSuccess: EngineState['lastSuccess'] = null;
   #retry: { at: number; attempt: number; timer: TimerHandle } | null = null;
@@ -114,14 +106,39 @@ export class BackupEngine {
   #stopping = false;
   #lastCatchUpFor: number | null = null;
   #unsubscribe: (() => void) | null = null;
-  /** A backup waiting for another process's lock, and the timer that tries the lock again. */
-  #waiting: (WaitingInfo & { noticed: boolean }) | null = null;
-  #waitTimer: TimerHandle | null = null;
+  /** An automatic backup that came due while a restore ran: it runs when the restore ends. */
+  #deferred: Trigger | null = null;
 
   constructor(opts: EngineOptions) {
     this.#o = opts;
     this.#clock = opts.clock ?? systemClock;
     this.#state = createCoalescer((s) => this.#events.emit('state', s), { clock: this.#clock, intervalMs: opts.coalesceMs ?? 34 });
+    this.#runs = new Runner({
+      api: opts.api,
+      history: opts.history,
+      ...(opts.runLock ? { runLock: opts.runLock } : {}),
+      now: () => this.#iso(),
+      log: (level, message) => this.#log(level, message),
+      // Read once per run: a change in Settings applies to the next run, not per value.
+      noProgressMs: () => (this.#o.stallMinutesOverride ?? this.#settings().stallMinutes) * 60_000,
+      onStarted: (run) => {
+        if (run.kind === 'backup') this.#wait.end(); // the backup that waited is this one
+        this.#events.emit('run-started', { trigger: run.trigger, startedAt: run.startedAt, kind: run.kind });
+        this.#emitState();
+      },
+      onProgress: () => this.#state.push(this.getState()),
+      onFinished: (run, ending) => this.#finished(run, ending),
+    });
+    this.#wait = new LockWait({
+      clock: this.#clock,
+      runLock: opts.runLock,
+      log: (level, message) => this.#log(level, message),
+      busy: () => this.#runs.current !== null,
+      stopping: () => this.#stopping,
+      run: (trigger, lock) => void this.#begin(trigger, lock), // its run ends the wait
+      changed: () => this.#emitState(),
+      long: (info) => this.#events.emit('waiting-long', info),
+    });
   }
 
   on<K extends keyof EngineEvents>(event: K, listener: (p: EngineEvents[K]) => void): () => void {
@@ -135,9 +152,11 @@ export class BackupEngine {
     this.#stopping = false;
     try {
       const history = await this.#o.history.list();
-      const success = history.find((e) => e.result === 'completed');
+      // Restores are not backups: the last backup and its outcome come from backup runs only.
+      const backups = history.filter((e) => e.trigger !== 'restore');
+      const success = backups.find((e) => e.result === 'completed');
       if (success) this.#lastSuccess = successOf(success);
-      const last = history.find((e) => e.result !== 'skipped');
+      const last = backups.find((e) => e.result !== 'skipped');
       if (last?.result === 'failed' && last.error) this.#lastError = last.error;
     } catch (e) {
       this.#log('warn', `Could not read the run history (${(e as Error).message}); starting without it.`);
@@ -148,7 +167,8 @@ export class BackupEngine {
       if (JSON.stringify(next.schedule) !== JSON.stringify(prev.schedule) || next.pausedUntil !== prev.pausedUntil || next.catchUp !== prev.catchUp) {
         if (next.pausedUntil !== null) {
           this.#clearRetry();
-          this.#dropAutomaticWait();
+          this.#wait.dropAutomatic();
+          this.#deferred = null;
         }
         this.#arm();
       }
@@ -159,7 +179,7 @@ export class BackupEngine {
     this.checkCatchUp();
   }
 
-  /** Cancel a backup in flight (it is recorded `canceled`) and clear every timer. */
+  /** Cancel a backup or restore in flight (it is recorded `canceled`) and clear every timer. */
   async stop(): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
@@ -167,12 +187,13 @@ export class BackupEngine {
     this.#clock.clearTimeout(this.#scheduleTimer);
     this.#scheduleTimer = null;
     this.#clearRetry();
-    this.#endWait();
+    this.#wait.end();
+    this.#deferred = null;
     this.#unsubscribe?.();
     this.#unsubscribe = null;
-    const running = this.#running;
+    const running = this.#runs.current;
     if (running) {
-      running.abort.abort(new BackupsApiError('canceled', 'The backup was canceled because Pieces Backup is stopping.'));
+      this.#runs.cancel(new BackupsApiError('canceled', `The ${running.kind} was canceled because Pieces Backup is stopping.`), { now: true });
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([running.done.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, STOP_GRACE_MS)))]);
       clearTimeout(timer);
@@ -183,26 +204,27 @@ export class BackupEngine {
 
   getState(): EngineState {
     const s = this.#settings();
-    const r = this.#running;
+    const r = this.#runs.current;
+    const waiting = this.#wait.info();
     const paused = this.#pausedUntil(s);
     // `running` is set from the moment a backup is asked for; the phase is 'running' only once it
     // holds the backup lock, so one that ends up waiting for another process never shows (or is
     // logged) as backing up.
     const phase: EngineState['phase'] = r?.started ? 'running'
-      : this.#waiting ? 'waiting'
+      : waiting ? 'waiting'
       : paused !== null ? 'paused'
       : this.#lastError && TRANSPORT_KINDS.has(this.#lastError.kind as never) ? 'offline'
       : this.#lastError ? 'error'
       : 'idle';
     return {
       phase,
-      running: r ? { trigger: r.trigger, startedAt: r.startedAt, status: r.status, percentage: r.percentage } : null,
+      running: r ? r.view() : null,
       pausedUntil: paused,
       lastError: this.#lastError,
       lastSuccess: this.#lastSuccess,
       nextRun: this.#nextRun === null ? null : new Date(this.#nextRun).toISOString(),
       retry: this.#retry ? { at: new Date(this.#retry.at).toISOString(), attempt: this.#retry.attempt } : null,
-      waiting: this.#waiting ? { trigger: this.#waiting.trigger, since: this.#waiting.since, heldBy: { ...this.#waiting.heldBy } } : null,
+      waiting,
     };
   }
 
@@ -213,16 +235,42 @@ export class BackupEngine {
 
   /** backupNow, with the backup lock already taken when a wait for it has just ended. */
   #begin(trigger: Trigger, held: HeldLock | null): BackupNowResult {
-    if (this.#running) return { started: false, reason: 'already-running' };
+    if (this.#runs.current) {
+      if (held) void held.release().catch(() => undefined);
+      return { started: false, reason: 'already-running' };
+    }
     if (trigger !== 'retry') {
       this.#clearRetry();
       this.#retryChain = 0;
     }
-    const abort = new AbortController();
-    const running = { trigger, startedAt: this.#iso(), status: 'INITIALIZED', percentage: null, abort } as Omit<Running, 'done'> as Running;
-    this.#running = running;
-    running.done = this.#run(running, held);
-    return { started: true, done: running.done };
+    const run = this.#runs.start('backup', trigger, this.#backupPlan(), held)!;
+    return { started: true, done: run.done };
+  }
+
+  /**
+   * Restore backup `id` over this computer's Pieces data, after a safety backup of the current
+   * data (`safetyBackup`; default the `safetyBackupBeforeRestore` setting). A run like a backup:
+   * refused while a backup, retention or restore runs here or in another process (it never waits:
+   * the person asked for it now); resolves once it holds the backup lock, or with why not.
+   */
+  async restore(id: string, opts: { safetyBackup?: boolean } = {}): Promise<RestoreStart> {
+    const safetyBackup = opts.safetyBackup ?? this.#settings().safetyBackupBeforeRestore;
+    const plan = restorePlan({ api: this.#o.api, identity: this.#o.identity, backupId: id, safetyBackup, stepped: () => this.#emitState() });
+    const busy = this.#runs.current;
+    const run = busy ? null : this.#runs.start('restore', 'restore', plan);
+    if (!run) return { started: false, reason: 'already-running', message: `A ${busy?.kind ?? 'backup'} is running; wait for it to finish, then restore.` };
+    if (await run.began) return { started: true, done: run.done };
+    const entry = await run.done;
+    const message = entry.error?.message ?? 'The restore did not start.';
+    return { started: false, reason: entry.error?.kind === 'already-running' ? 'already-running' : 'lock-error', message };
+  }
+
+  /** Cancel the backup or restore in flight, through PiecesOS; false when none runs. */
+  cancel(): boolean {
+    const run = this.#runs.current;
+    if (!run) return false;
+    const what = run.kind === 'restore' ? 'The restore was canceled.' : 'The backup was canceled.';
+    return this.#runs.cancel(new BackupsApiError('canceled', what));
   }
 
   /** Pause automatic backups (schedule, catch-up, retries). Manual backups still work. */
@@ -234,7 +282,8 @@ export class BackupEngine {
       value = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1, 0, 0, 0).toISOString();
     } else value = 'resume';
     this.#clearRetry();
-    this.#dropAutomaticWait();
+    this.#wait.dropAutomatic();
+    this.#deferred = null;
     await this.#o.settings.setPause(value);
     return this.getState();
   }
@@ -257,7 +306,7 @@ export class BackupEngine {
    * than the clock.
    */
   checkCatchUp(): boolean {
-    if (!this.#started || this.#running || this.#retry) return false;
+    if (!this.#started || this.#runs.current || this.#retry) return false;
     const s = this.#settings();
     if (!s.catchUp || this.#pausedUntil(s) !== null) return false;
     const ref = this.#lastSuccess?.at ?? s.scheduleSetAt;
@@ -283,187 +332,86 @@ export class BackupEngine {
     return planPrune(api, { ...policy, enabled: true }, { identity: this.#o.identity, now: new Date(this.#clock.now()) });
   }
 
-  // --- running a backup --------------------------------------------------------------------
+  // --- runs ---------------------------------------------------------------------------------
 
-  async #run(running: Running, held: HeldLock | null): Promise<HistoryEntry> {
-    await Promise.resolve(); // let backupNow return before any work (and any event) happens
-    let entry: HistoryEntry;
-    let failure: unknown = null;
-    let lock = held;
-    try {
-      // The lock comes first, so a backup that must wait for another process is never announced
-      // as started (no 'running' flicker each time the lock is tried).
-      if (!lock && this.#o.runLock) {
-        const got = await this.#o.runLock();
-        if ('heldBy' in got) return await this.#waitForLock(running, got.heldBy);
-        lock = got.lock;
-      }
-      this.#endWait();
-      running.started = true;
-      this.#events.emit('run-started', { trigger: running.trigger, startedAt: running.startedAt });
-      this.#emitState();
-      const signal = running.abort.signal;
-      const api = await this.#o.api();
-      signal.throwIfAborted();
-      const backup = await api.createStreamed({
-        signal,
-        // Read once per run: a change in Settings applies to the next backup, not per value.
-        noProgressTimeoutMs: (this.#o.stallMinutesOverride ?? this.#settings().stallMinutes) * 60_000,
-        onProgress: (p) => {
-          running.status = p.status;
-          if (p.percentage !== null) running.percentage = Math.max(0, Math.min(100, p.percentage));
-          if (p.status === 'RESET') running.percentage = 0;
-          this.#state.push(this.getState());
-        },
-      });
-      running.status = 'COMPLETED';
-      running.percentage = 100;
-      // The device name on a backup this machine's own create returned is this computer's.
-      if (backup) await this.#o.identity.learnFromOwnBackup(backup.deviceName);
-      entry = this.#entry(running, 'completed', backup ? { bytes: backup.bytes, backupId: backup.id } : { note: UNNAMED_BACKUP });
-      this.#lastSuccess = successOf(entry);
-      this.#lastError = null;
-      this.#retryChain = 0;
-      await this.#afterSuccess(api, running.abort.signal, backup);
-    } catch (e) {
-      if (running.abort.signal.aborted) {
-        const reason = running.abort.signal.reason;
-        entry = this.#entry(running, 'canceled', { error: { kind: 'canceled', message: isApiError(reason) ? reason.message : 'The backup was canceled.' } });
-      } else {
-        failure = e;
-        entry = this.#entry(running, 'failed', { error: toRunError(e) });
-        this.#lastError = entry.error ?? null;
-      }
-    } finally {
-      await lock?.release().catch(() => undefined);
-    }
-    return this.#finish(running, entry, failure);
+  #backupPlan(): RunPlan {
+    return {
+      lockHeld: (run, owner) => {
+        // Another process is backing up: wait for it, recorded once per wait.
+        const first = this.#wait.begin(run.trigger, run.startedAt, owner);
+        const pid = this.#wait.info()!.heldBy.pid;
+        const who = pid > 0 ? `process ${pid}` : 'another process';
+        const entry = run.entry('skipped', {
+          error: { kind: 'already-running', message: `Another Pieces Backup (${who}) is backing up, so this ${run.trigger} backup waits for it and runs when it is done.` },
+        });
+        return { entry, failure: null, record: first };
+      },
+      work: async (run) => {
+        const api = await this.#o.api();
+        const made = await makeBackup(api, run, this.#o.identity);
+        const fields: Partial<HistoryEntry> = made ? { bytes: made.bytes, backupId: made.id } : { note: UNNAMED_BACKUP };
+        const finishedAt = this.#iso(); // the backup's end, not retention's
+        this.#lastSuccess = successOf({ ...fields, finishedAt });
+        this.#lastError = null;
+        this.#retryChain = 0;
+        await this.#afterBackup(api, run, made);
+        return { ...fields, finishedAt };
+      },
+    };
   }
 
-  async #finish(running: Running, entry: HistoryEntry, failure: unknown): Promise<HistoryEntry> {
-    try {
-      await this.#o.history.record(entry);
-    } catch (e) {
-      this.#log('warn', `Could not record the run in the history (${(e as Error).message}).`);
-    }
-    if (this.#running === running) this.#running = null;
-    let retryAt: number | null = null;
-    const attempt = running.trigger === 'retry' ? this.#retryChain : 0;
-    if (entry.result === 'failed') retryAt = this.#maybeRetry(failure);
-    this.#events.emit('run-finished', { entry, retryAt: retryAt === null ? null : new Date(retryAt).toISOString(), attempt });
-    this.#emitState();
-    return entry;
-  }
-
-  #entry(running: Running, result: HistoryEntry['result'], extra: Partial<HistoryEntry>): HistoryEntry {
-    return { trigger: running.trigger, result, startedAt: running.startedAt, finishedAt: this.#iso(), ...extra };
-  }
-
-  /** Retention (when on) and a fresh list for the window; neither can turn the backup into a failure. */
-  async #afterSuccess(api: BackupsApi, signal: AbortSignal, made: Backup | null): Promise<void> {
-    const policy = this.#settings().retention;
-    if (!policy.enabled || made === null) {
-      // Without knowing which backup was just made, retention could delete it: skip it this time.
-      if (policy.enabled) this.#log('warn', `Retention did not run: ${UNNAMED_BACKUP}`);
-      await api.list({ signal }).then((list) => this.#events.emit('backups', list), () => undefined);
-      return;
-    }
-    let plan: PrunePlan;
-    try {
-      plan = await planPrune(api, policy, { identity: this.#o.identity, now: new Date(this.#clock.now()), justMade: made.id, signal });
-    } catch (e) {
-      this.#log('warn', `Retention did not run: the backup list could not be read (${toRunError(e).message}).`);
-      return;
-    }
-    if (plan.skipped) this.#log('info', `Retention deleted nothing: ${plan.skipped}`);
-    const outcome = await applyPrune(api, plan, policy, {
+  #afterBackup(api: BackupsApi, run: Run, made: Backup | null): Promise<void> {
+    return afterBackup(api, made, {
+      policy: this.#settings().retention,
+      identity: this.#o.identity,
+      now: () => new Date(this.#clock.now()),
+      signal: run.signal,
       ...(this.#o.deletions ? { deletions: this.#o.deletions } : {}),
       log: (level, message) => this.#log(level, message),
-      now: () => new Date(this.#clock.now()),
-      signal,
+      onRetention: (outcome) => this.#events.emit('retention', outcome),
+      onBackups: (list) => this.#events.emit('backups', list),
     });
-    if (outcome.deleted.length || outcome.failed.length) this.#events.emit('retention', outcome);
-    const gone = new Set(outcome.deleted.map((b) => b.id));
-    this.#events.emit('backups', plan.list.filter((b) => !gone.has(b.id)));
   }
 
-  // --- waiting for another process's backup -----------------------------------------------
-
-  /**
-   * Another process holds the backup lock: wait for it (phase `waiting`) instead of giving up,
-   * trying the lock every 30 s until it is free or stale, then run. One 'skipped' record per
-   * wait, however many attempts (polls, schedule ticks, clicks) it takes.
-   */
-  async #waitForLock(running: Running, owner: { pid: number; since: string; host?: string }): Promise<HistoryEntry> {
-    const heldBy = holderOf(owner);
-    const first = this.#waiting === null;
-    if (this.#waiting) this.#waiting.heldBy = heldBy;
-    else this.#waiting = { trigger: running.trigger, since: running.startedAt, heldBy, noticed: false };
-    this.#armWaitPoll();
-    const who = heldBy.pid > 0 ? `process ${heldBy.pid}` : 'another process';
-    const entry = this.#entry(running, 'skipped', {
-      error: { kind: 'already-running', message: `Another Pieces Backup (${who}) is backing up, so this ${running.trigger} backup waits for it and runs when it is done.` },
-    });
-    if (first) return this.#finish(running, entry, null);
-    if (this.#running === running) this.#running = null;
+  /** A run is over: tell the world, and decide what comes next (a retry, a deferred backup). */
+  #finished(run: Run, ending: Ending): void {
+    const { entry, failure } = ending;
+    if (!ending.record) {
+      this.#emitState(); // a backup that goes on waiting for the lock
+      return;
+    }
+    if (run.kind === 'restore') {
+      this.#events.emit('run-finished', { entry, retryAt: null, attempt: 0, ...(run.restore ? { restore: run.restore } : {}) });
+      this.#emitState();
+      this.#afterRestore(run);
+      return;
+    }
+    if (entry.result === 'failed') this.#lastError = entry.error ?? null;
+    const attempt = run.trigger === 'retry' ? this.#retryChain : 0;
+    const retryAt = entry.result === 'failed' ? this.#maybeRetry(failure) : null;
+    this.#events.emit('run-finished', { entry, retryAt: retryAt === null ? null : new Date(retryAt).toISOString(), attempt });
     this.#emitState();
-    return entry;
   }
 
-  #armWaitPoll(): void {
-    if (this.#waitTimer || this.#stopping) return;
-    this.#waitTimer = this.#clock.setTimeout(() => void this.#pollLock(), WAIT_POLL_MS);
+  /** The window's list shows the safety backup; the schedule goes on, with a backup that came due meanwhile. */
+  #afterRestore(run: Run): void {
+    if (run.started) {
+      void this.#o.api().then((api) => api.list()).then((list) => this.#events.emit('backups', list), () => undefined);
+    }
+    const deferred = this.#deferred;
+    this.#deferred = null;
+    if (this.#stopping || !this.#started) return;
+    if (deferred && this.#pausedUntil(this.#settings()) === null) this.backupNow(deferred);
+    else this.checkCatchUp();
   }
 
-  async #pollLock(): Promise<void> {
-    this.#waitTimer = null;
-    const w = this.#waiting;
-    if (!w || this.#stopping || !this.#o.runLock) return;
-    // A run in flight (perhaps the attempt that began this wait, still recording it) ends the
-    // wait if it takes the lock; if not, the wait goes on.
-    if (this.#running) {
-      this.#armWaitPoll();
-      return;
+  /** An automatic backup is due: run it, or after the restore in flight. */
+  #automatic(trigger: Trigger): boolean {
+    if (this.#runs.current?.kind === 'restore') {
+      this.#deferred ??= trigger;
+      return true;
     }
-    let got: Awaited<ReturnType<RunLockFn>>;
-    try {
-      got = await this.#o.runLock();
-    } catch (e) {
-      this.#log('warn', `Could not check the backup lock (${failureOf(e).message}); trying again in ${WAIT_POLL_MS / 1000} s.`);
-      this.#armWaitPoll();
-      return;
-    }
-    if (this.#waiting !== w || this.#stopping || this.#running) {
-      if ('lock' in got) await got.lock.release().catch(() => undefined);
-      if (this.#waiting === w) this.#armWaitPoll();
-      return;
-    }
-    if ('lock' in got) {
-      this.#begin(w.trigger, got.lock); // its run ends the wait
-      return;
-    }
-    const heldBy = holderOf(got.heldBy);
-    const changed = JSON.stringify(heldBy) !== JSON.stringify(w.heldBy);
-    w.heldBy = heldBy;
-    if (!w.noticed && w.trigger !== 'manual' && this.#clock.now() - Date.parse(w.since) > WAIT_NOTICE_MS) {
-      w.noticed = true;
-      this.#events.emit('waiting-long', { trigger: w.trigger, since: w.since, heldBy: { ...heldBy } });
-    }
-    this.#armWaitPoll();
-    if (changed) this.#emitState();
-  }
-
-  /** Pausing stops automatic backups, waiting ones too; a manual one still runs when it can. */
-  #dropAutomaticWait(): void {
-    if (this.#waiting && this.#waiting.trigger !== 'manual') this.#endWait();
-  }
-
-  #endWait(): void {
-    this.#clock.clearTimeout(this.#waitTimer);
-    this.#waitTimer = null;
-    if (this.#waiting === null) return;
-    this.#waiting = null;
-    this.#emitState();
+    return this.backupNow(trigger).started;
   }
 
   // --- retries ------------------------------------------------------------------------------
@@ -484,7 +432,7 @@ export class BackupEngine {
         this.#emitState();
         return;
       }
-      if (!this.backupNow('retry').started) this.#retryChain = 0;
+      if (!this.#automatic('retry')) this.#retryChain = 0;
     }, delayMs);
     this.#retry = { at, attempt: this.#retryChain, timer };
     return at;
@@ -546,7 +494,12 @@ export class BackupEngine {
   }
 
   #tick(late: boolean): void {
-    if (this.#running) {
+    if (this.#runs.current?.kind === 'restore') {
+      // No backup while a restore replaces the data; the one due now runs right after it.
+      this.#automatic(late ? 'catch-up' : 'scheduled');
+      return;
+    }
+    if (this.#runs.current) {
       const at = this.#iso();
       const entry: HistoryEntry = {
         trigger: 'scheduled', result: 'skipped', startedAt: at, finishedAt: at,
@@ -605,12 +558,7 @@ export class BackupEngine {
   }
 }
 
-/** The lock holder as the state shows it: the host only when it is another computer. */
-function holderOf(o: { pid: number; since: string; host?: string }): WaitingInfo['heldBy'] {
-  return { pid: o.pid, since: o.since, ...(o.host && o.host !== hostname() ? { host: o.host } : {}) };
-}
-
-function successOf(e: HistoryEntry): NonNullable<EngineState['lastSuccess']> {
+function successOf(e: Pick<HistoryEntry, 'finishedAt' | 'bytes' | 'backupId'>): NonNullable<EngineState['lastSuccess']> {
   const s: NonNullable<EngineState['lastSuccess']> = { at: e.finishedAt };
   if (e.bytes !== undefined) s.bytes = e.bytes;
   if (e.backupId !== undefined) s.backupId = e.backupId;
