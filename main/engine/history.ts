@@ -12,7 +12,7 @@ export const HISTORY_MAX = 200;
 
 const entrySchema = z.object({
   trigger: z.enum(['manual', 'scheduled', 'catch-up', 'retry', 'restore']),
-  result: z.enum(['completed', 'failed', 'canceled', 'skipped']),
+  result: z.enum(['completed', 'failed', 'canceled', 'skipped', 'interrupted']),
   startedAt: z.string(),
   finishedAt: z.string(),
   bytes: z.number().optional(),

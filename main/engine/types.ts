@@ -8,7 +8,8 @@ export type Trigger = 'manual' | 'scheduled' | 'catch-up' | 'retry' | 'restore';
 export type RunKind = 'backup' | 'restore';
 /** The step a restore run is on: the safety backup of the current data, then the restore itself. */
 export type RestorePhase = 'safety-backup' | 'restore';
-export type RunResult = 'completed' | 'failed' | 'canceled' | 'skipped';
+/** `interrupted`: found unfinished at a later start (the process was ended during the run; see interrupted.ts). */
+export type RunResult = 'completed' | 'failed' | 'canceled' | 'skipped' | 'interrupted';
 
 export interface RunError {
   kind: ApiErrorKind | 'already-running' | 'internal';
