@@ -69,7 +69,11 @@ export function openDeviceIdentity(configDir: string, opts: { now?: () => number
   };
 
   return {
-    known: load,
+    // What is known now: the file's answer, or what was learned since (load() caches the file's).
+    known: async () => {
+      await load();
+      return current;
+    },
     async resolve(api, signal) {
       await load();
       try {

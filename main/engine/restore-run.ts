@@ -41,8 +41,13 @@ export function restorePlan(o: RestorePlanOptions): RunPlan {
       record: true,
     }),
 
-    async work(run: Run): Promise<Partial<HistoryEntry>> {
+    prepare(run: Run): void {
       run.restore = { target: null, safetyBackup: null };
+      // While the backup is looked up, the run is already on its first step.
+      run.phase = o.safetyBackup ? 'safety-backup' : 'restore';
+    },
+
+    async work(run: Run): Promise<Partial<HistoryEntry>> {
       const api = await o.api();
       const outcome = await runRestore({
         api,
@@ -68,10 +73,10 @@ export function restorePlan(o: RestorePlanOptions): RunPlan {
     },
 
     ended(run: Run, e: unknown): Partial<HistoryEntry> {
-      const details = run.restore ?? { target: null, safetyBackup: null };
+      const details = run.restore!;
       if (!(e instanceof RestoreError)) {
         // Stopped before restore.ts began (PiecesOS not found, the lock unreadable, canceled): nothing was touched.
-        const fields: Partial<HistoryEntry> = { backupId: o.backupId, phase: run.phase ?? (o.safetyBackup ? 'safety-backup' : 'restore') };
+        const fields: Partial<HistoryEntry> = { backupId: o.backupId, phase: run.phase! };
         if (run.canceledBy) return fields;
         const why = failureOf(e);
         return { ...fields, error: { kind: why.kind, message: `${asSentence(why.message)} Nothing was restored; your Pieces data is unchanged.` } };

@@ -122,6 +122,8 @@ export interface Ending {
 
 /** What one kind of run does. */
 export interface RunPlan {
+  /** Set the run up as it is created (before anyone sees its state). */
+  prepare?(run: Run): void;
   /** Another process holds the backup lock: a backup waits, a restore is refused. */
   lockHeld(run: Run, owner: LockOwner): Promise<Ending> | Ending;
   /** The work, with the lock held; resolves with the fields of the completed entry. */
@@ -164,6 +166,7 @@ export class Runner {
     if (this.#current) return null;
     const run = new Run(kind, trigger, this.#o.now);
     run.wire(() => this.#o.onProgress(run));
+    plan.prepare?.(run);
     this.#current = run;
     run.done = this.#carry(run, plan, held);
     return run;
