@@ -8,6 +8,8 @@ const invoke = {
   'backups:list': true,
   'backups:create': true,
   'backups:delete': true,
+  'backups:restore': true,
+  'run:cancel': true,
   'history:list': true,
   'settings:update': true,
   'schedule:preview': true,
