@@ -77,21 +77,28 @@ export function createProgressView(actions: ProgressActions): ProgressView {
       if (!isRunning(state)) button.disabled = false;
     }
   });
+  // While a cancel is on its way the button says so and ignores clicks, but is not `disabled`: a
+  // disabled button drops keyboard focus, and focus must still be there when the run ends.
   cancel.addEventListener('click', async () => {
-    cancel.disabled = true;
-    setText(cancel, 'Canceling…');
+    if (cancel.getAttribute('aria-disabled') === 'true') return;
+    setCanceling(true);
     const err = await actions.cancel();
     if (err) {
       setText(error, err.message);
       show(error, true);
-      cancel.disabled = false;
-      setText(cancel, 'Cancel');
+      setCanceling(false);
     }
   });
   withoutSafety.addEventListener('click', () => {
     if (watched?.target) actions.restoreWithoutSafety(watched.target.id);
   });
   resume.addEventListener('click', () => void actions.resume());
+
+  function setCanceling(on: boolean): void {
+    if (on) cancel.setAttribute('aria-disabled', 'true');
+    else cancel.removeAttribute('aria-disabled');
+    setText(cancel, on ? 'Canceling…' : 'Cancel');
+  }
 
   function setBar(percentage: number | null): void {
     if (percentage === null || !Number.isFinite(percentage)) {
@@ -166,7 +173,7 @@ export function createProgressView(actions: ProgressActions): ProgressView {
       show(barRow, false);
     }
     show(cancel, running);
-    if (running && Date.now() < wantCancelFocusUntil && !cancel.disabled) {
+    if (running && Date.now() < wantCancelFocusUntil) {
       wantCancelFocusUntil = 0;
       cancel.focus();
     }
@@ -207,8 +214,7 @@ export function createProgressView(actions: ProgressActions): ProgressView {
         const r = next.running!;
         watched = { startedAt: r.startedAt, restore: r.kind === 'restore', target: r.restoring ?? null, successBefore: next.lastSuccess?.at ?? null, errorBefore: next.lastError?.message ?? null, ended: false, entry: null };
         show(error, false);
-        cancel.disabled = false;
-        setText(cancel, 'Cancel');
+        setCanceling(false);
       } else if (running && watched && next.running!.restoring) {
         watched.target = next.running!.restoring;
       }
