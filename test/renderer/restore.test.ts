@@ -295,6 +295,20 @@ test('failures: a failed safety backup starts no restore and offers one without 
   await shot(page, 'restore-failed');
 });
 
+test('Cancel works for a backup too: the backup stops, nothing is added, and the window says it was canceled', { skip }, async (t) => {
+  const { page, emulator } = await setup(t, { realBackups: 1, bytesPerSecond: 256 * 1024 });
+  await dataRows(page).first().waitFor();
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await statusLine(page).filter({ hasText: /^Backing up… ([1-9]|[1-9]\d) %$/ }).waitFor({ timeout: 20_000 });
+  await page.getByRole('button', { name: 'Cancel backup' }).click();
+  await page.locator('.run .error').filter({ hasText: /cancel/i }).waitFor({ timeout: 20_000 });
+  await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('.run button.primary')?.disabled);
+  assert.equal(await page.getByRole('button', { name: 'Cancel backup' }).isVisible(), false);
+  assert.equal(await focusedName(page), 'Back up now', 'focus left the hidden Cancel for Back up now');
+  assert.equal((await cloudIds(emulator)).length, 1, 'no backup was added');
+  await shot(page, 'backup-canceled');
+});
+
 test('server text in the dialog and the outcome stays text', { skip }, async (t) => {
   const evil = '<img src=x onerror="window.__pwned=1">';
   const { page } = await setup(t, { realBackups: 1, seedOtherDevice: { count: 1, deviceName: evil, platform: 'WINDOWS' } });
