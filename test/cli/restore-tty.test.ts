@@ -54,17 +54,17 @@ function onTerminal(args: string[], answer: string): Promise<{ code: number | nu
   );
 }
 
-async function backupThenChange(): Promise<{ id: string; marker: string }> {
+async function backupThenChange(tag: string): Promise<{ id: string; marker: string }> {
   const r = await runCliProcess(['--url', emu.url, '--config-dir', configDir, '--json', 'create']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const { id } = JSON.parse(r.stdout) as { id: string };
-  const marker = join(dataDir, 'sample-db', 'written-after-the-backup.txt');
+  const marker = join(dataDir, 'sample-db', `written-after-the-backup-${tag}.txt`);
   await writeFile(marker, 'newer data\n');
   return { id, marker };
 }
 
 test('on a terminal, Enter (the default, No) restores nothing: exit 1, the data and the backups untouched', { skip }, async () => {
-  const { id, marker } = await backupThenChange();
+  const { id, marker } = await backupThenChange('no');
   const before = (await runCliProcess(['--url', emu.url, '--json', 'list'])).stdout;
   const r = await onTerminal(['restore', id], '\r');
   assert.equal(r.code, 1, r.screen);
@@ -77,7 +77,7 @@ test('on a terminal, Enter (the default, No) restores nothing: exit 1, the data 
 });
 
 test('on a terminal, "y" restores: the safety backup, then the backup\'s files in place', { skip }, async () => {
-  const { id, marker } = await backupThenChange();
+  const { id, marker } = await backupThenChange('yes');
   const r = await onTerminal(['restore', id, '--stream'], 'y\r');
   assert.equal(r.code, 0, r.screen);
   assert.match(r.screen, new RegExp(`Restored the backup from .+ id ${id}\\)`));
