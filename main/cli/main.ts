@@ -19,11 +19,22 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// A reader that went away (`pieces-backup … | head -3`) makes the next write fail with EPIPE, an
+// 'error' event that would crash the process mid-run, before the run is canceled or recorded.
+// Output nobody reads is dropped instead; the run goes on to its end and is recorded.
+const gone = { out: false, err: false };
+process.stdout.on('error', () => (gone.out = true));
+process.stderr.on('error', () => (gone.err = true));
+
 const code = await runCli(
   process.argv.slice(2),
   {
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
+    out: (s) => {
+      if (!gone.out) process.stdout.write(s);
+    },
+    err: (s) => {
+      if (!gone.err) process.stderr.write(s);
+    },
     ...(process.stderr.isTTY ? { tty: process.stderr } : {}),
     ...(isatty(0) ? { terminalInput: () => process.stdin } : {}),
     env: process.env,
