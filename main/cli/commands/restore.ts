@@ -116,7 +116,8 @@ async function restoreUnderLock(io: CliIO, g: GlobalOptions, opts: RestoreOption
       signal,
       noProgressTimeoutMs: stallMinutesOf(g) * 60_000,
       onPhase: (phase, target) => {
-        const label = phase === 'restore' ? `${STEP_LABELS.restore} ${describe(target)}` : STEP_LABELS[phase];
+        // Short enough for a progress bar's line; the question and the summary give the id and size.
+        const label = phase === 'restore' ? `${STEP_LABELS.restore} the backup from ${visible(target.deviceName)} (${visible(formatLocalDateTime(target.created))})` : STEP_LABELS[phase];
         if (view) view.step(label, { phase });
         else if (!g.json) io.err(`${label}…\n`);
       },
