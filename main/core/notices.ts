@@ -5,12 +5,50 @@ import type { WaitingInfo } from '../engine/types.js';
 import type { RunFinished } from '../engine/engine.js';
 import type { Settings } from '../settings/schema.js';
 import type { Clock } from '../engine/clock.js';
-import { formatBytes } from '../shared/format.js';
+import { asSentence, formatBytes, formatLocalDateTime, truncate } from '../shared/format.js';
+import type { Backup } from '../api/wire.js';
 import { describeHolder } from '../shared/waiting-text.js';
 
 /** Least time between two notices of one kind, and the most notices in any hour. */
-const MIN_GAP_MS: Record<Notice['kind'], number> = { failure: 15 * 60_000, 'not-signed-in': 60 * 60_000, success: 60_000, 'catch-up': 60_000, 'settings-reset': 0, 'waiting-long': 60 * 60_000, 'settings-read-only': 0 };
+const MIN_GAP_MS: Record<Notice['kind'], number> = {
+  failure: 15 * 60_000, 'not-signed-in': 60 * 60_000, success: 60_000, 'catch-up': 60_000, 'settings-reset': 0, 'waiting-long': 60 * 60_000, 'settings-read-only': 0,
+  'restore-finished': 0, 'restore-failed': 0, 'safety-backup-failed': 0,
+};
 const MAX_PER_HOUR = 6;
+/** One per restore the person asked for: never held back by the backups' rate limit. */
+const ALWAYS: ReadonlySet<Notice['kind']> = new Set(['restore-finished', 'restore-failed', 'safety-backup-failed']);
+
+/** "laptop, 2026-11-20 14:02 (12.3 MB)": which backup, in the words the window and the CLI use. */
+export function describeBackupBriefly(b: Pick<Backup, 'deviceName' | 'created' | 'bytes'>): string {
+  return `${truncate(b.deviceName, 60)}, ${formatLocalDateTime(b.created)} (${formatBytes(b.bytes)})`;
+}
+
+/** The notice for a restore's outcome (runs the engine recorded with trigger 'restore'). */
+function restoreNotice(ev: RunFinished): Notice | null {
+  const e = ev.entry;
+  const target = ev.restore?.target ?? null;
+  const safety = ev.restore?.safetyBackup ?? null;
+  const message = asSentence(e.error?.message ?? '');
+  if (e.result === 'completed') {
+    const what = target ? `the backup from ${describeBackupBriefly(target)}` : `backup ${e.backupId ?? ''}`.trim();
+    const before = safety ? ` The data it replaced was backed up first (${describeBackupBriefly(safety)}): restore that backup to go back.` : '';
+    return { kind: 'restore-finished', title: 'Restore complete', body: `Your Pieces data on this computer is now ${what}.${before}` };
+  }
+  if (e.result === 'skipped') return null; // refused before it began: the window that asked says why
+  if (e.phase === 'safety-backup' && e.result === 'failed') {
+    return {
+      kind: 'safety-backup-failed',
+      title: 'Restore not started: the safety backup failed',
+      body: `${message} To restore without it, choose Restore… again and untick “Back up the current data first”.`,
+    };
+  }
+  if (e.result === 'canceled') {
+    // The client's sentence says whether PiecesOS confirmed that the original data is back, and what to check if not.
+    return { kind: 'restore-failed', title: 'Restore canceled', body: message };
+  }
+  // restore.ts's sentence: why, that PiecesOS keeps or puts back the original data, and what to do.
+  return { kind: 'restore-failed', title: 'Restore failed', body: message };
+}
 
 function advice(kind: string): string {
   switch (kind) {
@@ -32,6 +70,10 @@ export function createNoticePolicy(opts: { settings: () => Settings; clock: Cloc
   const recent: number[] = [];
   const allow = (kind: Notice['kind']): boolean => {
     const now = opts.clock.now();
+    if (ALWAYS.has(kind)) {
+      recent.push(now);
+      return true;
+    }
     while (recent.length && (recent[0]! > now || now - recent[0]! > 3_600_000)) recent.shift();
     const last = lastByKind.get(kind);
     if (last !== undefined && now >= last && now - last < MIN_GAP_MS[kind]) return false;
@@ -45,6 +87,10 @@ export function createNoticePolicy(opts: { settings: () => Settings; clock: Cloc
     fromRun(ev: RunFinished): Notice | null {
       const prefs = opts.settings().notifications;
       const e = ev.entry;
+      if (e.trigger === 'restore') {
+        const r = restoreNotice(ev);
+        return r && allow(r.kind) ? r : null;
+      }
       let n: Notice | null = null;
       if (e.result === 'failed' && e.error) {
         if (e.error.kind === 'not-signed-in') {

@@ -5,7 +5,10 @@ import type { EventChannel, EventPayloads, InvokeChannel, Result, Snapshot } fro
 
 /** A desktop notification the core asks for; the front end decides how to show it. */
 export interface Notice {
-  kind: 'failure' | 'success' | 'catch-up' | 'not-signed-in' | 'waiting-long' | 'settings-reset' | 'settings-read-only';
+  kind:
+    | 'failure' | 'success' | 'catch-up' | 'not-signed-in' | 'waiting-long' | 'settings-reset' | 'settings-read-only'
+    // A restore's outcome: always shown (the person asked for it and may have closed the window).
+    | 'restore-finished' | 'restore-failed' | 'safety-backup-failed';
   title: string;
   body: string;
 }

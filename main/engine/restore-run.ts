@@ -86,7 +86,9 @@ export function restorePlan(o: RestorePlanOptions): RunPlan {
         safetyBackup: e.safetyBackup ?? details.safetyBackup,
         ...(e.cause.cancelConfirmed === undefined ? {} : { cancelConfirmed: e.cause.cancelConfirmed }),
       };
-      const fields: Partial<HistoryEntry> = { backupId: o.backupId, phase: e.phase, error: { kind: e.kind, message: e.message } };
+      // Canceled while the backup was looked up: the client's words would only say a request was canceled.
+      const message = e.kind === 'canceled' && e.target === null ? 'The restore was canceled before it started; your Pieces data is unchanged.' : e.message;
+      const fields: Partial<HistoryEntry> = { backupId: o.backupId, phase: e.phase, error: { kind: e.kind, message } };
       return withBackup(withBackup(fields, run.restore.target, 'backupId'), run.restore.safetyBackup, 'safetyBackupId');
     },
   };

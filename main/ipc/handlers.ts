@@ -54,9 +54,20 @@ export const INVOKE_HANDLERS: Record<InvokeChannel, Handler> = {
   'backups:list': async (ctx) => (await ctx.api()).list(),
   'backups:create': async (ctx) => {
     const r = ctx.engine.backupNow('manual');
-    if (!r.started) throw new HandlerError('already-running', 'A backup is already running; wait for it to finish.');
+    if (!r.started) {
+      const restoring = ctx.engine.getState().running?.kind === 'restore';
+      throw new HandlerError('already-running', restoring ? 'A restore is running; back up once it is done.' : 'A backup is already running; wait for it to finish.');
+    }
     return { started: true };
   },
+  'backups:restore': async (ctx, p: { id: string; safetyBackup: boolean }) => {
+    const r = await ctx.engine.restore(p.id, { safetyBackup: p.safetyBackup });
+    if (!r.started) throw new HandlerError(r.reason === 'already-running' ? 'already-running' : 'internal', r.message);
+    // The outcome arrives as state, history and a notification; nothing waits on it here.
+    r.done.catch(() => undefined);
+    return { started: true };
+  },
+  'run:cancel': async (ctx) => ({ canceled: ctx.engine.cancel() }),
   'backups:delete': async (ctx, p: { id: string }) => {
     const api = await ctx.api();
     const known = (await api.list()).find((b) => b.id === p.id);

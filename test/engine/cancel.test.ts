@@ -53,3 +53,33 @@ test('cancel() of a backup PiecesOS has named sends creation/cancel while the st
     await server.close();
   }
 });
+
+test('cancel() while the backup to restore is still being looked up: canceled before it started, data untouched', async () => {
+  const seen: string[] = [];
+  const server = await startServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    if (req.url === '/backup/b-7') return; // PiecesOS is slow to answer
+    res.writeHead(404).end();
+  });
+  try {
+    await withTempDir('cancel-lookup', async (dir) => {
+      const client = createClient({ baseUrl: server.url, timeoutMs: 5000 });
+      const settings = openSettings({ configDir: dir });
+      await settings.update({ schedule: { kind: 'off' } });
+      const engine = new BackupEngine({ api: async () => client, settings, history: openHistory(dir), identity: openDeviceIdentity(dir) });
+      const run = await engine.restore('b-7', { safetyBackup: true });
+      assert.ok(run.started);
+      while (seen.length === 0) await sleep(5);
+      assert.equal(engine.cancel(), true);
+      const entry = await run.done;
+      assert.equal(entry.result, 'canceled');
+      assert.equal(entry.phase, 'restore', 'as restore.ts names a stop while the backup is looked up (for the CLI too)');
+      assert.equal(entry.error?.message, 'The restore was canceled before it started; your Pieces data is unchanged.');
+      assert.deepEqual(seen, ['GET /backup/b-7'], 'no safety backup, no restore');
+      await engine.stop();
+      client.close();
+    });
+  } finally {
+    await server.close();
+  }
+});
