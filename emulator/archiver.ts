@@ -4,11 +4,10 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readdir, rename, rm, stat, lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createGzip } from 'node:zlib';
 import * as tar from 'tar';
+import { Meter, sliceFor } from './meter.js';
 
 export interface ArchiveJob {
   source: string;
@@ -39,43 +38,12 @@ export async function expectedTarBytes(dir: string): Promise<number> {
   return total + 2 * BLOCK;
 }
 
-/** Passes bytes through in slices, pacing them to the speed limit and reporting the running count. */
-class Meter extends Transform {
-  private done = 0;
-  private readonly started = Date.now();
-  constructor(
-    private readonly slice: number,
-    private readonly bytesPerSecond: number | undefined,
-    private readonly signal: AbortSignal,
-    private readonly onBytes: (done: number) => Promise<void> | void,
-  ) {
-    super();
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.meter(chunk).then(() => cb(), (e: unknown) => cb(e as Error));
-  }
-  private async meter(chunk: Buffer): Promise<void> {
-    for (let off = 0; off < chunk.length; off += this.slice) {
-      const part = chunk.subarray(off, off + this.slice);
-      if (this.bytesPerSecond !== undefined) {
-        const due = this.started + ((this.done + part.length) / this.bytesPerSecond) * 1000;
-        const wait = due - Date.now();
-        if (wait > 0) await sleep(wait, undefined, { signal: this.signal });
-      }
-      this.push(part);
-      this.done += part.length;
-      await this.onBytes(this.done);
-    }
-  }
-}
-
 /** Archives `job.source` into `job.dest` (tar.gz). Resolves with the archive's size in bytes. On any failure or abort the partial file is removed. */
 export async function archiveFolder(job: ArchiveJob): Promise<number> {
   const total = Math.max(1, await expectedTarBytes(job.source));
   const entries = await readdir(job.source);
   const partial = `${job.dest}.partial`;
-  // Slices small enough that a slow limit still moves the percentage several times a second.
-  const slice = job.bytesPerSecond === undefined ? 64 * 1024 : Math.max(1024, Math.min(64 * 1024, Math.floor(job.bytesPerSecond / 20)));
+  const slice = sliceFor(job.bytesPerSecond);
   let last = 0;
   const meter = new Meter(slice, job.bytesPerSecond, job.signal, async (done) => {
     const pct = Math.min(99, Math.floor((done / total) * 100));

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { startEmulator } from './server.js';
 import { DEFAULT_VERSION, FRAMINGS, type Faults, type Framing } from './types.js';
 
-/** Paces the default sample (~2.4 MB of tar) over about a second so progress visibly streams. */
+/** Paces the default sample (~2.4 MB of tar) over about a second so progress visibly streams (restores too). */
 const DEFAULT_BYTES_PER_SECOND = 2.5 * 1024 * 1024;
 
 function intIn(min: number, max: number, what: string) {
@@ -42,6 +42,7 @@ interface Flags {
   dropAt?: number;
   malformed?: boolean;
   stallAt?: number;
+  resetAt?: number;
   omitBackup?: boolean;
   deviceInformation?: boolean;
   deviceName?: string;
@@ -54,16 +55,17 @@ const program = new Command()
   .description('An emulator of PiecesOS\'s Backups API that backs up a real folder into a local "cloud".')
   .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', intIn(0, 65535, 'the port'), 0)
   .option('--data-dir <dir>', 'where the cloud archives, the backup list and the sample database live (default: a new folder in the temp dir)')
-  .option('--source <dir>', 'folder to back up instead of the generated sample database')
-  .option('--framing <framing>', `framing of the streamed create: ${FRAMINGS.join(', ')}`, framing, 'ndjson' as Framing)
-  .option('--bytes-per-second <n>', 'speed limit of the archiving work', intIn(1, Number.MAX_SAFE_INTEGER, 'the speed limit'), DEFAULT_BYTES_PER_SECOND)
+  .option('--source <dir>', 'the local database: the folder to back up, and to restore over (!), instead of the generated sample database')
+  .option('--framing <framing>', `framing of the streamed create and restore: ${FRAMINGS.join(', ')}`, framing, 'ndjson' as Framing)
+  .option('--bytes-per-second <n>', 'speed limit of the archiving and restoring work', intIn(1, Number.MAX_SAFE_INTEGER, 'the speed limit'), DEFAULT_BYTES_PER_SECOND)
   .option('--not-signed-in', 'fault: answer 401 as if nobody is signed in to Pieces')
   .option('--server-error', 'fault: answer 500 to every Backups API call')
-  .option('--fail-at <pct>', 'fault: the backup fails at this percentage', percent)
+  .option('--fail-at <pct>', 'fault: a backup or restore fails at this percentage', percent)
   .option('--drop-at <pct>', 'fault: the connection is dropped at this percentage', percent)
   .option('--malformed', 'fault: answers carry a malformed value')
-  .option('--stall-at <pct>', 'fault: the backup stops sending at this percentage until the client gives up', percent)
-  .option('--omit-backup', 'fault: a streamed create ends COMPLETED without saying which backup it made')
+  .option('--stall-at <pct>', 'fault: a backup or restore stops sending at this percentage until the client gives up', percent)
+  .option('--reset-at <pct>', 'fault: a backup or restore sends RESET at this percentage, then starts over from 0 (once)', percent)
+  .option('--omit-backup', 'fault: a streamed create or restore ends COMPLETED without saying which backup')
   .option('--no-device-information', 'fault: GET /os/device/information answers 404, like an older PiecesOS')
   .option('--device-name <name>', "the device name put on this emulator's backups and answered by /os/device/information (default: the host name)")
   .option('--seed <count>', 'add this many metadata-only backups at start', intIn(0, 100_000, 'the seed count'))
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
   if (flags.failAt !== undefined) faults.failAtPercent = flags.failAt;
   if (flags.dropAt !== undefined) faults.dropAtPercent = flags.dropAt;
   if (flags.stallAt !== undefined) faults.stallAtPercent = flags.stallAt;
+  if (flags.resetAt !== undefined) faults.resetAtPercent = flags.resetAt;
   if (flags.omitBackup === true) faults.omitBackup = true;
   // commander turns --no-device-information into deviceInformation: false.
   if (flags.deviceInformation === false) faults.noDeviceInformation = true;

@@ -71,9 +71,14 @@ function noise(rand: () => number, size: number): Buffer {
   return buf;
 }
 
+/** Where the sample database lives in a data folder. */
+export function sampleDatabasePath(dataDir: string): string {
+  return path.join(dataDir, 'sample-db');
+}
+
 /** Ensures `<dataDir>/sample-db` exists and returns its path. Built in a temp folder, then renamed, so a crash never leaves half a sample. */
 export async function ensureSampleDatabase(dataDir: string): Promise<string> {
-  const dir = path.join(dataDir, 'sample-db');
+  const dir = sampleDatabasePath(dataDir);
   const exists = await stat(dir).then((s) => s.isDirectory(), () => false);
   if (exists) return dir;
   const tmp = path.join(dataDir, `.sample-db-${process.pid}-${Date.now()}`);

@@ -8,9 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { BackupService, BusyError } from './backup-service.js';
-import { contentTypeOf, frameText } from './framing.js';
 import { BodyTooLarge, parseOptionalObject, readBody, sendError, sendJson, sendText } from './http-util.js';
-import { ensureSampleDatabase } from './sample-db.js';
+import { recoverInterruptedRestore } from './restorer.js';
+import { ensureSampleDatabase, sampleDatabasePath } from './sample-db.js';
+import { handleCancel, handleCreate, handleGet, handleRestore, handleStatus, noSuchBackup, type WorkContext } from './work-routes.js';
 import {
   DEFAULT_VERSION, faultsSchema, framingBodySchema, FRAMINGS, platformOf, seedBodySchema,
   type EmulatorOptions, type Faults, type Framing, type RunningEmulator,
@@ -18,19 +19,15 @@ import {
 
 export type { EmulatorOptions, Faults, Framing, RunningEmulator, SeedOptions } from './types.js';
 
-/** Thrown from inside the work to stop it the way a fault says. */
-class FaultStop extends Error {
-  constructor(readonly fault: 'fail' | 'drop', readonly percent: number) {
-    super(`emulated ${fault} at ${percent}%`);
-  }
-}
-
 function describeZodError(what: string, e: z.ZodError): string {
   const issues = e.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : 'body'}: ${i.message}`).join('; ');
   return `${what} is not valid (${issues}); fix the request body and try again.`;
 }
 
-async function resolveSource(opts: EmulatorOptions): Promise<string> {
+/** The emulator's local database: the folder it backs up and restores over. */
+async function resolveSource(opts: EmulatorOptions, log: (line: string) => void): Promise<string> {
+  // First put back what a restore cut short left (before a missing sample would be made anew).
+  await recoverInterruptedRestore(opts.source === undefined ? sampleDatabasePath(opts.dataDir) : path.resolve(opts.source), log);
   if (opts.source === undefined) return ensureSampleDatabase(opts.dataDir);
   const dir = path.resolve(opts.source);
   const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
@@ -50,7 +47,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   await mkdir(opts.dataDir, { recursive: true });
   const version = opts.version ?? DEFAULT_VERSION;
   const service = new BackupService({
-    dataDir: opts.dataDir, source: await resolveSource(opts), version,
+    dataDir: opts.dataDir, source: await resolveSource(opts, log), version,
     deviceName: opts.deviceName ?? os.hostname(), platform: opts.platform ?? platformOf(process.platform), log,
   });
   await service.init();
@@ -62,91 +59,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
   const sockets = new Set<Socket>();
   const jobs = new Set<Promise<unknown>>();
 
-  const stateOf = () => ({ faults, framing, backups: service.store.all().length, busy: service.isBusy, version, bytesPerSecond: opts.bytesPerSecond ?? null });
+  const stateOf = () => ({
+    faults, framing, backups: service.store.all().length, busy: service.isBusy, running: service.running, version,
+    bytesPerSecond: opts.bytesPerSecond ?? null, database: service.databaseDir,
+  });
 
-  /** The signal a piece of work stops on: the emulator closing, or the client going away. */
-  function workSignal(res: ServerResponse): AbortSignal {
-    const gone = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) gone.abort(new Error('client went away'));
-    });
-    return AbortSignal.any([closing.signal, gone.signal]);
-  }
-
-  /** Fault checks shared by both create endpoints; `percent` is how far the real work got. */
-  async function applyFaults(percent: number, signal: AbortSignal): Promise<void> {
-    if (faults.failAtPercent !== undefined && percent >= faults.failAtPercent) throw new FaultStop('fail', percent);
-    if (faults.dropAtPercent !== undefined && percent >= faults.dropAtPercent) throw new FaultStop('drop', percent);
-    if (faults.stallAtPercent !== undefined && percent >= faults.stallAtPercent) {
-      // Stop in place, keeping the connection open, until the client gives up or close().
-      await new Promise<never>((_, reject) => {
-        if (signal.aborted) reject(signal.reason);
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      });
-    }
-  }
-
-  async function handleCreate(req: IncomingMessage, res: ServerResponse, streamed: boolean): Promise<void> {
-    const signal = workSignal(res);
-    if (service.isBusy) return sendError(res, 409, 'A backup is already in progress; wait for it to finish and try again.');
-    const wireFraming = framing;
-    const write = (text: string) => {
-      if (!res.destroyed) res.write(frameText(wireFraming, text));
-    };
-    if (streamed) {
-      res.writeHead(200, { 'content-type': contentTypeOf(wireFraming), 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
-      res.flushHeaders();
-      write(JSON.stringify({ status: 'INITIALIZED', percentage: 0 }));
-    }
-    let sentMalformed = false;
-    const onProgress = async (percent: number) => {
-      await applyFaults(percent, signal);
-      // 0 is announced by INITIALIZED and 100 by COMPLETED.
-      if (!streamed || percent === 0 || percent === 100) return;
-      if (faults.malformed === true && !sentMalformed) {
-        sentMalformed = true;
-        write('{"status":"IN-PROGRESS","percentage":}');
-      }
-      write(JSON.stringify({ status: 'IN-PROGRESS', percentage: percent }));
-    };
-    const job = service.create({
-      signal, bytesPerSecond: opts.bytesPerSecond,
-      onProgress,
-    });
-    jobs.add(job);
-    try {
-      const record = await job;
-      const wire = service.toWire(record);
-      if (streamed) {
-        write(JSON.stringify(faults.omitBackup === true ? { status: 'COMPLETED', percentage: 100 } : { status: 'COMPLETED', percentage: 100, backup: wire }));
-        res.end();
-      } else if (faults.malformed === true) {
-        sendJson(res, 200, { ...wire, bytes: `${record.bytes} bytes`, device_name: undefined });
-      } else {
-        sendJson(res, 200, wire);
-      }
-    } catch (e) {
-      if (e instanceof BusyError && !res.headersSent) return sendError(res, 409, 'A backup is already in progress; wait for it to finish and try again.');
-      if (signal.aborted) {
-        res.destroy();
-        return;
-      }
-      if (e instanceof FaultStop && e.fault === 'drop') {
-        req.socket.destroy();
-        return;
-      }
-      const percent = e instanceof FaultStop ? e.percent : null;
-      if (!(e instanceof FaultStop)) log(`The emulated backup failed: ${(e as Error).message}`);
-      if (streamed) {
-        write(JSON.stringify({ status: 'FAILED', percentage: percent }));
-        res.end();
-      } else {
-        sendError(res, 500, percent === null ? `The backup failed (${(e as Error).message}); try again.` : `The backup failed at ${percent}%; try again.`);
-      }
-    } finally {
-      jobs.delete(job);
-    }
-  }
+  const work: WorkContext = {
+    service, faults: () => faults, framing: () => framing, bytesPerSecond: opts.bytesPerSecond, closing: closing.signal, jobs, log,
+  };
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, route: string, body: string): Promise<void> {
     if (faults.notSignedIn === true) return sendError(res, 401, 'You are not signed in to Pieces; sign in with PiecesOS and connect to the cloud, then try again.');
@@ -161,19 +81,38 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     }
     if (route === 'create' || route === 'streamed') {
       if (parseOptionalObject(body) === undefined) return sendError(res, 400, 'The request body must be a JSON object (a SeededBackup such as {}) or empty.');
-      return handleCreate(req, res, route === 'streamed');
+      return handleCreate(work, req, res, route === 'streamed');
     }
-    // route is `delete:<raw id>`
-    const raw = route.slice('delete:'.length);
+    // The rest name a backup: `<action>:<raw id>`.
+    const colon = route.indexOf(':');
+    const action = route.slice(0, colon);
     let id: string;
     try {
-      id = decodeURIComponent(raw);
+      id = decodeURIComponent(route.slice(colon + 1));
     } catch {
       return sendError(res, 400, 'The backup id in the path is not valid percent-encoding; encode it with encodeURIComponent.');
     }
-    if (!(await service.delete(id))) return sendError(res, 404, `There is no backup with id ${JSON.stringify(id)}; list the backups to see which exist.`);
-    res.writeHead(204);
-    res.end();
+    if (action === 'delete') {
+      let deleted: boolean;
+      try {
+        deleted = await service.delete(id);
+      } catch (e) {
+        if (e instanceof BusyError) return sendError(res, 409, e.message);
+        throw e;
+      }
+      if (!deleted) return sendError(res, 404, noSuchBackup(id));
+      res.writeHead(204);
+      return void res.end();
+    }
+    if (action === 'get') return handleGet(work, res, id);
+    if (action === 'restore' || action === 'restore/streamed') {
+      if (parseOptionalObject(body) === undefined) return sendError(res, 400, 'The request body must be a JSON object (the Backup to restore) or empty.');
+      return handleRestore(work, req, res, id, action === 'restore/streamed');
+    }
+    if (action === 'restoration/status') return handleStatus(work, res, 'restore', id);
+    if (action === 'creation/status') return handleStatus(work, res, 'create', id);
+    if (action === 'restoration/cancel') return handleCancel(work, res, 'restore', id);
+    return handleCancel(work, res, 'create', id);
   }
 
   async function handleControl(res: ServerResponse, what: string, body: string): Promise<void> {
@@ -246,6 +185,13 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     if (pathname === '/backups/create/streamed') return method === 'POST' ? handleApi(req, res, 'streamed', await body()) : wrongMethod('POST');
     const del = /^\/backups\/([^/]+)\/delete$/.exec(pathname);
     if (del?.[1] !== undefined) return method === 'POST' ? handleApi(req, res, `delete:${del[1]}`, await body()) : wrongMethod('POST');
+    // The singular /backup/{id}/… routes (restore, status, cancel, one backup's metadata).
+    const one = /^\/backup\/([^/]+)(?:\/(restore|restore\/streamed|restoration\/status|restoration\/cancel|creation\/status|creation\/cancel))?$/.exec(pathname);
+    if (one?.[1] !== undefined) {
+      const action = one[2] ?? 'get';
+      const allowed = action === 'get' || action.endsWith('/status') ? 'GET' : 'POST';
+      return method === allowed ? handleApi(req, res, `${action}:${one[1]}`, await body()) : wrongMethod(allowed);
+    }
     if (pathname === '/__emulator/state') return method === 'GET' ? sendJson(res, 200, stateOf()) : wrongMethod('GET');
     const control = /^\/__emulator\/(faults|framing|seed)$/.exec(pathname);
     if (control?.[1] !== undefined) return method === 'POST' ? handleControl(res, control[1], await body()) : wrongMethod('POST');

@@ -17,6 +17,8 @@ export const faultsSchema = z
     dropAtPercent: percent.optional(),
     malformed: z.boolean().optional(),
     stallAtPercent: percent.optional(),
+    /** The work starts over once it reaches this percentage: a RESET value, then progress from 0 again. */
+    resetAtPercent: percent.optional(),
     /** A create ends COMPLETED without saying which backup it made (the client must not guess). */
     omitBackup: z.boolean().optional(),
     /** Like an older PiecesOS: GET /os/device/information answers 404. */

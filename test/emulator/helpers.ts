@@ -1,7 +1,8 @@
 // Shared by the emulator tests: temp dirs, a small known source folder, an emulator that is
 // always closed, and a reader for the streamed create in each framing.
 import type { TestContext } from 'node:test';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import * as tar from 'tar';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
@@ -76,9 +77,9 @@ export interface StreamResult {
   broken: boolean;
 }
 
-/** POSTs the streamed create and reads the body to its end (or until `signal` aborts). */
-export async function readStreamed(url: string, framing: Framing, signal?: AbortSignal): Promise<StreamResult> {
-  const res = await fetch(`${url}/backups/create/streamed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', ...(signal ? { signal } : {}) });
+/** POSTs the streamed create (or another streamed route) and reads the body to its end (or until `signal` aborts). */
+export async function readStreamed(url: string, framing: Framing, signal?: AbortSignal, route = '/backups/create/streamed'): Promise<StreamResult> {
+  const res = await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', ...(signal ? { signal } : {}) });
   const decoder = new TextDecoder();
   let raw = '', chunks = 0, broken = false;
   try {
@@ -112,4 +113,41 @@ export async function until(check: () => Promise<boolean> | boolean, ms = 5000):
     if (Date.now() > end) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Every file under `dir` ('/'-separated relative path → content, base64), folders as "<dir>". */
+export async function filesOf(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (rel: string): Promise<void> => {
+    for (const entry of await readdir(path.join(dir, rel), { withFileTypes: true })) {
+      const relPath = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) {
+        out[relPath] = '<dir>';
+        await walk(relPath);
+      } else {
+        out[relPath] = (await readFile(path.join(dir, relPath))).toString('base64');
+      }
+    }
+  };
+  await walk('');
+  return out;
+}
+
+/** What a tar.gz holds, in the shape of filesOf(). */
+export async function archiveFilesOf(file: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  await tar.t({
+    file,
+    onReadEntry: (e) => {
+      const p = e.path.replace(/\/+$/, '');
+      if (e.type === 'Directory') {
+        out[p] = '<dir>';
+        return;
+      }
+      const parts: Buffer[] = [];
+      e.on('data', (c: Buffer) => parts.push(c));
+      e.on('end', () => (out[p] = Buffer.concat(parts).toString('base64')));
+    },
+  });
+  return out;
 }
