@@ -109,6 +109,19 @@ for (const [how, set] of Object.entries(setters)) {
   });
 }
 
+test('resetAtPercent on a create: one RESET value part-way, then progress from 0 again, and the backup is made once', async (t) => {
+  const { emu, dataDir } = await start(t, { faults: { resetAtPercent: 50 }, bytesPerSecond: 8 * 1024 * 1024 });
+  const r = await readStreamed(emu.url, 'ndjson');
+  const values = r.values.map((v) => wireStreamedProgress.parse(JSON.parse(v)));
+  const resetAt = values.findIndex((v) => v.status === 'RESET');
+  assert.ok(resetAt > 1, 'a RESET after some progress');
+  assert.equal(values.filter((v) => v.status === 'RESET').length, 1);
+  assert.ok((values[resetAt + 1]?.percentage ?? 100) < 50, 'progress starts over');
+  assert.equal(values.at(-1)?.status, 'COMPLETED');
+  assert.equal(await backupCount(emu), 1);
+  assert.equal((await readdir(path.join(dataDir, 'cloud'))).length, 1);
+});
+
 test('close() ends a stalled stream promptly', async (t) => {
   const { emu } = await start(t, { faults: { stallAtPercent: 0 } });
   const res = await fetch(`${emu.url}/backups/create/streamed`, { method: 'POST' });
