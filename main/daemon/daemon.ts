@@ -2,7 +2,7 @@
 // and SIGTERM to it). One line per event: human text, or JSON lines with `json`.
 import { createAppCore } from '../core/app-core.js';
 import { describeSchedule, validateSchedule } from '../engine/schedule.js';
-import type { EngineState } from '../engine/types.js';
+import type { EngineState, HistoryEntry } from '../engine/types.js';
 import { WAIT_POLL_MS } from '../engine/engine.js';
 import { waitingLine } from '../shared/waiting-text.js';
 import type { ScheduleSpec } from '../settings/schema.js';
@@ -11,6 +11,32 @@ import { safeJson, visible } from '../shared/terminal-text.js';
 
 /** Local time for people reading the log; JSON lines keep ISO 8601 for machines. */
 const local = (iso: string) => formatLocalDateTime(iso);
+
+type Running = NonNullable<EngineState['running']>;
+
+/** The progress line of a run: a restore names its step and the backup it restores. */
+export function progressText(r: Running, pct: number): string {
+  if (r.kind !== 'restore') return `Backing up (${r.trigger}): ${Math.round(pct)}%`;
+  const what = r.restoring ? `backup ${r.restoring.id} (${r.restoring.deviceName}, ${local(r.restoring.created)})` : 'a backup';
+  return r.phase === 'safety-backup' ? `Making a safety backup before restoring ${what}: ${Math.round(pct)}%` : `Restoring ${what}: ${Math.round(pct)}%`;
+}
+
+/** The line for a finished run (a retry, when one is scheduled, follows as its own sentence). */
+export function runText(entry: HistoryEntry, retryAt: string | null): string {
+  if (entry.trigger === 'restore') {
+    const what = `Restore of backup ${entry.backupId ?? '(unknown)'}`;
+    if (entry.result === 'completed') {
+      const safety = entry.safetyBackupId ? `the data it replaced is in safety backup ${entry.safetyBackupId}` : 'no safety backup was made';
+      return `${what} completed (${formatBytes(entry.bytes)}); ${safety}.`;
+    }
+    const step = entry.phase === 'safety-backup' ? ' during the safety backup' : '';
+    return asSentence(`${what} ${entry.result}${step}${entry.error ? `: ${entry.error.message}` : ''}`);
+  }
+  const what = `${entry.trigger[0]?.toUpperCase() ?? ''}${entry.trigger.slice(1)} backup ${entry.result}`;
+  const detail = entry.error ? `: ${entry.error.message}` : entry.backupId ? ` (${entry.backupId}, ${formatBytes(entry.bytes)})` : '';
+  // The message usually ends a sentence already ("…try again later."): the retry is the next one.
+  return `${asSentence(what + detail)}${retryAt ? ` Retrying at ${local(retryAt)}.` : ''}`;
+}
 
 export interface DaemonOptions {
   configDir: string;
@@ -68,14 +94,19 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
 
   let lastPhase: EngineState['phase'] | null = null;
   let lastPct = -10;
+  let lastStep = '';
   let lastHolder = '';
   core.on('event:state', (s) => {
     if (s.phase === 'running' && s.running) {
-      const pct = s.running.percentage ?? 0;
-      // One line per 10 %, not per progress value.
-      if (lastPhase !== 'running' || pct >= lastPct + 10 || pct < lastPct) {
+      const r = s.running;
+      const pct = r.percentage ?? 0;
+      // One line per 10 % of each step (a restore's safety backup, then the restore), not per value.
+      const step = `${r.kind ?? 'backup'}:${r.phase ?? ''}:${r.restoring?.id ?? ''}`;
+      if (lastPhase !== 'running' || step !== lastStep || pct >= lastPct + 10 || pct < lastPct) {
         lastPct = pct;
-        emit('progress', `Backing up (${s.running.trigger}): ${Math.round(pct)}%`, { trigger: s.running.trigger, percentage: pct });
+        lastStep = step;
+        const data = r.kind === 'restore' ? { kind: r.kind, step: r.phase, backupId: r.restoring?.id } : {};
+        emit('progress', progressText(r, pct), { trigger: r.trigger, percentage: pct, ...data });
       }
     } else if (s.phase === 'waiting' && s.waiting) {
       // Once per wait (and when another process takes the lock over), not once per attempt.
@@ -90,12 +121,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     }
     lastPhase = s.phase;
   });
-  core.engine.on('run-finished', ({ entry, retryAt }) => {
-    const what = `${entry.trigger[0]?.toUpperCase() ?? ''}${entry.trigger.slice(1)} backup ${entry.result}`;
-    const detail = entry.error ? `: ${entry.error.message}` : entry.backupId ? ` (${entry.backupId}, ${formatBytes(entry.bytes)})` : '';
-    // The message usually ends a sentence already ("…try again later."): the retry is the next one.
-    emit('run', `${asSentence(what + detail)}${retryAt ? ` Retrying at ${local(retryAt)}.` : ''}`, { entry, retryAt });
-  });
+  core.engine.on('run-finished', ({ entry, retryAt }) => emit('run', runText(entry, retryAt), { entry, retryAt }));
   core.engine.on('catch-up', ({ missed }) => emit('catch-up', `Catching up the backup missed at ${local(missed)}`, { missed }));
   core.engine.on('retention', ({ deleted, failed }) =>
     emit('retention', `Retention deleted ${deleted.length} backup(s)${failed.length ? `, ${failed.length} could not be deleted` : ''}`, { deleted: deleted.map((b) => b.id), failed }),
