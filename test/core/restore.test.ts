@@ -141,3 +141,30 @@ test('restore payloads are validated: no id, an empty id or a missing choice are
   assert.equal(r.core.current().state.running, null);
   assert.equal(await r.notes(), 'tuesday');
 });
+
+test("a restore's notice is never held back by the backups' rate limit", async () => {
+  const { createNoticePolicy } = await import('../../main/core/notices.js');
+  const { ManualClock } = await import('../../main/engine/clock.js');
+  const { DEFAULT_SETTINGS } = await import('../../main/settings/schema.js');
+  const clock = new ManualClock(Date.UTC(2026, 10, 27, 9));
+  const policy = createNoticePolicy({ settings: () => ({ ...DEFAULT_SETTINGS, notifications: { onFailure: true, onSuccess: true, afterCatchUp: true } }), clock });
+  const at = new Date(clock.now()).toISOString();
+  const backup = (result: 'completed' | 'failed') => policy.fromRun({
+    entry: { trigger: 'manual', result, startedAt: at, finishedAt: at, ...(result === 'failed' ? { error: { kind: 'http' as const, message: 'Boom.' } } : {}) }, retryAt: null, attempt: 0,
+  });
+  // Flapping backups use up the hour's notices…
+  let shown = 0;
+  for (let i = 0; i < 20; i++) {
+    await clock.advance(16 * 60_000 / 8);
+    if (backup(i % 2 ? 'failed' : 'completed')) shown++;
+  }
+  assert.ok(shown < 20, 'the backups were rate-limited');
+  assert.equal(backup('completed'), null);
+  // …yet each restore the person asked for is still told, twice in a row too.
+  const restore = (result: 'completed' | 'failed') => policy.fromRun({
+    entry: { trigger: 'restore', result, startedAt: at, finishedAt: at, backupId: 'b1', bytes: 1, phase: result === 'failed' ? 'restore' : undefined, ...(result === 'failed' ? { error: { kind: 'http' as const, message: 'The restore failed.' } } : {}) } as never,
+    retryAt: null, attempt: 0,
+  });
+  assert.equal(restore('failed')?.kind, 'restore-failed');
+  assert.equal(restore('completed')?.kind, 'restore-finished');
+});
