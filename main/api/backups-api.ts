@@ -43,12 +43,14 @@ export interface BackupsApi {
   delete(id: string, backup?: Backup, opts?: CallOptions): Promise<void>;
   /** GET /backup/{id}: one backup's metadata (404 → kind 'http', status 404). */
   get(id: string, opts?: CallOptions): Promise<Backup>;
-  /** POST /backup/{id}/restore: replaces the local Pieces database with that backup; answers when done. */
+  /** POST /backup/{id}/restore: replaces the local Pieces database with that backup; answers when done.
+   * Aborting `signal` cancels as restoreStreamed does. */
   restore(id: string, backup?: Backup, opts?: CallOptions): Promise<Backup>;
   /** POST /backup/{id}/restore/streamed: the same with progress (framings, stall and no-progress timers
    * as createStreamed). Resolves on COMPLETED with the backup it carried, else null. Aborting `signal`
    * first sends POST /backup/{id}/restoration/cancel, then closes the stream, and rejects with kind
-   * 'canceled' whose `cancelConfirmed` says whether PiecesOS answered the cancel with 2xx. */
+   * 'canceled' whose `cancelConfirmed` says whether PiecesOS confirmed (a 2xx answer, or CANCELED in
+   * the stream). A restore that COMPLETED while the cancel was on its way resolves: it is in place. */
   restoreStreamed(id: string, backup?: Backup, opts?: StreamOptions): Promise<Backup | null>;
   /** GET /backup/{id}/restoration/status. */
   restorationStatus(id: string, opts?: CallOptions): Promise<StatusInfo>;

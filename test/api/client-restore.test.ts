@@ -315,3 +315,26 @@ test('a refused restore keeps the create\'s error kinds: 409 is http with the se
     await rejectsKind(c.restore(ID), 'not-signed-in');
   });
 });
+
+test('aborting a plain restore sends restoration/cancel too, before the request is dropped', async () => {
+  const events: string[] = [];
+  let pending: ServerResponse | null = null;
+  await withServer((req, res) => {
+    if (req.url === `/backup/${ID}/restore`) {
+      pending = res;
+      res.on('close', () => events.push('restore closed'));
+      return;
+    }
+    events.push(pending !== null && !pending.destroyed ? 'cancel while restoring' : 'cancel after');
+    res.writeHead(204).end();
+  }, async (c) => {
+    const ac = new AbortController();
+    const run = c.restore(ID, sample, { signal: ac.signal });
+    await until(() => pending !== null);
+    ac.abort();
+    const e = await rejectsKind(run, 'canceled', /PiecesOS confirmed it/);
+    assert.equal(e.cancelConfirmed, true);
+    await until(() => events.length >= 2);
+  });
+  assert.deepEqual(events, ['cancel while restoring', 'restore closed']);
+});
