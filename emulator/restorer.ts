@@ -40,6 +40,9 @@ export function stagingPaths(target: string): { incoming: string; previous: stri
 
 const exists = (p: string): Promise<boolean> => lstat(p).then(() => true, () => false);
 
+/** Removes a staging folder; retries, since an aborted unpack may still be closing files in it. */
+const removeTree = (p: string): Promise<void> => rm(p, { recursive: true, force: true, maxRetries: 3 });
+
 /**
  * Puts the local database back in order after an emulator was killed mid-restore. Each rename of
  * the swap is atomic, so the folders present say how far it got: no database but a previous one
@@ -51,14 +54,14 @@ export async function recoverInterruptedRestore(target: string, log: (line: stri
   const { incoming, previous } = stagingPaths(target);
   if (await exists(previous)) {
     if (await exists(target)) {
-      await rm(previous, { recursive: true, force: true });
+      await removeTree(previous);
     } else {
       await rename(previous, target);
       log(`A restore was interrupted while swapping in the backup; the original data was put back in ${target}.`);
     }
   }
   if (await exists(incoming)) {
-    await rm(incoming, { recursive: true, force: true });
+    await removeTree(incoming);
     log(`A restore was interrupted; its unfinished copy was removed and ${target} was left as it was.`);
   }
 }
@@ -155,7 +158,7 @@ async function unpack(job: RestoreJob, dir: string): Promise<Map<string, Entry>>
 
 /** Renames the checked copy into place; the original goes back if the second rename fails. */
 async function swapIn(target: string, incoming: string, previous: string): Promise<void> {
-  await rm(previous, { recursive: true, force: true });
+  await removeTree(previous);
   const hadTarget = await exists(target);
   if (hadTarget) await rename(target, previous);
   try {
@@ -164,7 +167,7 @@ async function swapIn(target: string, incoming: string, previous: string): Promi
     if (hadTarget) await rename(previous, target);
     throw e;
   }
-  if (hadTarget) await rm(previous, { recursive: true, force: true });
+  if (hadTarget) await removeTree(previous);
 }
 
 /** Restores `job.archive` over `job.target`. On any failure or abort before the swap, the target is untouched and the copy removed. */
@@ -172,7 +175,7 @@ export async function restoreArchive(job: RestoreJob): Promise<void> {
   const { incoming, previous } = stagingPaths(job.target);
   try {
     job.signal.throwIfAborted();
-    await rm(incoming, { recursive: true, force: true });
+    await removeTree(incoming);
     await mkdir(incoming, { recursive: true });
     await job.onProgress(0);
     const listed = await unpack(job, incoming);
@@ -181,14 +184,14 @@ export async function restoreArchive(job: RestoreJob): Promise<void> {
     await job.onProgress(100);
     job.signal.throwIfAborted();
   } catch (e) {
-    await rm(incoming, { recursive: true, force: true });
+    await removeTree(incoming);
     throw e;
   }
   // From here on the swap runs to its end (two renames): a cancel arriving now is too late.
   try {
     await swapIn(job.target, incoming, previous);
   } catch (e) {
-    await rm(incoming, { recursive: true, force: true });
+    await removeTree(incoming);
     throw e;
   }
 }
