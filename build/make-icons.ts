@@ -34,6 +34,10 @@ const roundedSquare = (m: number, r: number): Shape => (x, y) => {
 };
 const union = (...s: Shape[]): Shape => (x, y) => s.some((f) => f(x, y));
 
+/** A downward arrow (shaft + head): "bring back from the backup". */
+const downArrow = (cx: number, top: number, bottom: number, w: number): Shape =>
+  union(capsule(cx, top, cx, bottom - w * 2, w / 2), triangle(cx, bottom, cx - w * 1.6, bottom - w * 2.2, cx + w * 1.6, bottom - w * 2.2));
+
 /** An upward arrow (shaft + head): "send to backup". */
 const upArrow = (cx: number, top: number, bottom: number, w: number): Shape =>
   union(capsule(cx, top + w * 2, cx, bottom, w / 2), triangle(cx, top, cx - w * 1.6, top + w * 2.2, cx + w * 1.6, top + w * 2.2));
@@ -100,6 +104,7 @@ export const TRAY_STATES = {
   paused: badge([230, 140, 0, 255], union(capsule(0.38, 0.3, 0.38, 0.7, 0.07), capsule(0.62, 0.3, 0.62, 0.7, 0.07))),
   error: badge([198, 40, 40, 255], union(capsule(0.5, 0.24, 0.5, 0.56, 0.075), disc(0.5, 0.74, 0.08))),
   offline: badge([117, 117, 117, 255], union(capsule(0.3, 0.3, 0.7, 0.7, 0.07), capsule(0.3, 0.7, 0.7, 0.3, 0.07))),
+  restoring: badge([106, 27, 154, 255], downArrow(0.5, 0.22, 0.8, 0.14)),
 } satisfies Record<string, Layer[]>;
 
 /** macOS template: black + alpha only; the system tints it for light and dark menu bars. */

@@ -44,6 +44,7 @@ export interface RunningApp {
 
 const ACTION_REQUESTS: Partial<Record<TrayAction, [InvokeChannel, unknown]>> = {
   'backup-now': ['backups:create', undefined],
+  'cancel-run': ['run:cancel', undefined],
   'pause-1h': ['pause:set', { until: '1h' }],
   'pause-tomorrow': ['pause:set', { until: 'tomorrow' }],
   'pause-indefinitely': ['pause:set', { until: 'resume' }],

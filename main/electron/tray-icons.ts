@@ -2,16 +2,20 @@
 // <resources>/tray once packaged: electron-builder copies them as extra resources).
 // Electron picks `name@2x.png` next to `name.png` on high-DPI screens by itself.
 import { join } from 'node:path';
-import type { EnginePhase } from '../engine/types.js';
+import type { EnginePhase, RunKind } from '../engine/types.js';
 
 export const TRAY_PHASES: readonly EnginePhase[] = ['idle', 'running', 'paused', 'error', 'offline'];
+/** Every tray icon drawn per state: the phases', and a restore's (it replaces the person's data). */
+export const TRAY_ICONS: readonly string[] = [...TRAY_PHASES, 'restoring'];
 
 /**
  * macOS menu bars expect a monochrome template image (the system tints it for light and dark
  * bars) — used when all is well; states that need attention keep their colour everywhere.
  */
-export function trayIconFile(phase: EnginePhase, platform: NodeJS.Platform): string {
+export function trayIconFile(phase: EnginePhase, platform: NodeJS.Platform, kind?: RunKind): string {
   if (platform === 'darwin' && phase === 'idle') return 'trayTemplate.png';
+  // A restore in flight has its own icon, in colour on macOS too: it is replacing the data.
+  if (phase === 'running' && kind === 'restore') return 'restoring.png';
   // Waiting for another process's backup: held up, like paused, not failed.
   if (phase === 'waiting') return 'paused.png';
   return `${TRAY_PHASES.includes(phase) ? phase : 'idle'}.png`;

@@ -4,11 +4,12 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { ConnectionInfo, EngineState } from '../engine/types.js';
 import type { Settings } from '../settings/schema.js';
-import { formatAgo, formatBytes, formatWhen, parseTime, truncate } from '../shared/format.js';
+import { formatAgo, formatBytes, formatLocalDateTime, formatWhen, parseTime, truncate } from '../shared/format.js';
 import { waitingLine } from '../shared/waiting-text.js';
 
 export type TrayAction =
   | 'backup-now'
+  | 'cancel-run'
   | 'pause-1h'
   | 'pause-tomorrow'
   | 'pause-indefinitely'
@@ -48,11 +49,26 @@ export function isEmulator(input: Pick<TrayMenuInput, 'connection' | 'emulator'>
   return input.emulator === true || input.connection?.source === 'emulator';
 }
 
-/** "Backing up… 42 %" (or without a number before the server reports one). */
-export function progressLine(state: EngineState): string | null {
+/** What the run in flight does: "Backing up…", or a restore's step ("Making a safety backup…", "Restoring…"). */
+export function runningLabel(state: EngineState): string | null {
   if (state.phase !== 'running' || !state.running) return null;
-  const p = state.running.percentage;
-  return p === null || !Number.isFinite(p) ? 'Backing up…' : `Backing up… ${Math.round(Math.min(100, Math.max(0, p)))} %`;
+  const r = state.running;
+  if (r.kind !== 'restore') return 'Backing up…';
+  return r.phase === 'safety-backup' ? 'Making a safety backup…' : 'Restoring…';
+}
+
+/** "Backing up… 42 %", "Restoring… 42 %" (or without a number before the server reports one). */
+export function progressLine(state: EngineState): string | null {
+  const label = runningLabel(state);
+  if (label === null) return null;
+  const p = state.running!.percentage;
+  return p === null || !Number.isFinite(p) ? label : `${label} ${Math.round(Math.min(100, Math.max(0, p)))} %`;
+}
+
+/** The backup a restore puts in place, once PiecesOS has found it. */
+function restoringLine(state: EngineState): string | null {
+  const b = state.phase === 'running' ? state.running?.restoring : undefined;
+  return b ? `Backup from ${truncate(b.deviceName, 40)}, ${formatLocalDateTime(b.created)}` : null;
 }
 
 /** The disabled lines at the top of the menu that say where things stand. */
@@ -64,6 +80,8 @@ export function statusLines(input: TrayMenuInput): string[] {
 
   const progress = progressLine(state);
   if (progress) lines.push(progress);
+  const restoring = restoringLine(state);
+  if (restoring) lines.push(restoring);
   if (state.phase === 'waiting' && state.waiting) lines.push(waitingLine(state.waiting, now));
 
   const last = parseTime(state.lastSuccess?.at);
@@ -98,6 +116,8 @@ export function buildTrayMenu(input: TrayMenuInput): TrayMenuItem[] {
     ...statusLines(input).map((label, i): TrayMenuItem => ({ id: `status-${i}`, label, enabled: false })),
     sep,
     { id: 'backup-now', label: 'Back up now', enabled: !running, action: 'backup-now' },
+    // The run in flight can be stopped (through PiecesOS, which puts the original data back on a restore).
+    ...(running ? [{ id: 'cancel-run', label: state.running?.kind === 'restore' ? 'Cancel restore' : 'Cancel backup', action: 'cancel-run' } satisfies TrayMenuItem] : []),
     {
       id: 'pause',
       label: 'Pause automatic backups',
@@ -124,7 +144,7 @@ export function trayTooltip(input: TrayMenuInput): string {
   const title = isEmulator(input) ? `${APP_TITLE} (Emulator)` : APP_TITLE;
   const { state, now } = input;
   let line: string;
-  if (state.phase === 'running') line = progressLine(state) ?? 'Backing up…';
+  if (state.phase === 'running') line = progressLine(state) ?? runningLabel(state) ?? 'Backing up…';
   else if (state.phase === 'waiting' && state.waiting) line = waitingLine(state.waiting, now);
   else if (state.phase === 'offline') line = 'PiecesOS is not running';
   else if (state.phase === 'error' && state.lastError) line = `Last attempt failed: ${truncate(state.lastError.message, 60)}`;

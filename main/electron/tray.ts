@@ -20,7 +20,9 @@ export interface TrayView {
 /** Only a progress tick during a run that was already running may wait for the throttle. */
 export function isUrgentChange(next: TrayView, prev: TrayView | undefined): boolean {
   if (!prev || next.state.phase !== 'running' || prev.state.phase !== 'running') return true;
-  return next.settings.startAtLogin !== prev.settings.startAtLogin || next.connection !== prev.connection || next.state.pausedUntil !== prev.state.pausedUntil;
+  // A restore moving to its next step changes the icon or the menu's words: not a mere tick.
+  const step = (v: TrayView) => `${v.state.running?.kind ?? 'backup'}:${v.state.running?.phase ?? ''}:${v.state.running?.restoring?.id ?? ''}`;
+  return next.settings.startAtLogin !== prev.settings.startAtLogin || next.connection !== prev.connection || next.state.pausedUntil !== prev.state.pausedUntil || step(next) !== step(prev);
 }
 
 export interface TrayController {
@@ -45,7 +47,7 @@ export function createTrayController(opts: {
 }): TrayController {
   const clock = opts.clock ?? systemClock;
   let view = opts.initial;
-  const iconPath = (v: TrayView): string => join(opts.iconDir, trayIconFile(v.state.phase, opts.platform));
+  const iconPath = (v: TrayView): string => join(opts.iconDir, trayIconFile(v.state.phase, opts.platform, v.state.running?.kind));
   let shownIcon = iconPath(view);
   const tray: TrayLike = new opts.deps.Tray(shownIcon);
 
