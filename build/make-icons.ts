@@ -1,5 +1,7 @@
-// Draws the tray icons (one per engine state, 1x = 16 px and @2x = 32 px), the macOS template
-// image (black + alpha) and the 512 px app icon, and writes them as PNGs into build/.
+// Draws the tray icons (one per engine state, 1x = 16 px and @2x = 32 px, and for Windows an ICO
+// of 16/20/24/32 px), the macOS template image (black + alpha) and the app icon: a 512 px PNG
+// (Linux, and macOS's ICNS, which electron-builder makes from it) and an ICO of 16/20/24/32/48/256
+// px for Windows. Writes them into build/.
 // Run: `npx tsx build/make-icons.ts`. The output is committed; this is here so it can be redrawn.
 // Shapes are tested per sub-pixel (4×4 samples) for anti-aliasing; PNG encoding is zlib + CRC.
 import { deflateSync } from 'node:zlib';
@@ -94,6 +96,28 @@ export function encodePng(width: number, height: number, rgba: Buffer): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
 }
 
+/**
+ * An ICO of PNG images (Windows Vista and later read PNG entries at any size). Each size is drawn
+ * at that size, not scaled, so small ones stay sharp.
+ */
+export function encodeIco(images: { size: number; png: Buffer }[]): Buffer {
+  const header = Buffer.alloc(6);
+  header.writeUInt16LE(0, 0); header.writeUInt16LE(1, 2); header.writeUInt16LE(images.length, 4);
+  let offset = 6 + 16 * images.length;
+  const entries = images.map(({ size, png }) => {
+    const e = Buffer.alloc(16);
+    e[0] = size >= 256 ? 0 : size; e[1] = size >= 256 ? 0 : size; // 0 means 256
+    e.writeUInt16LE(1, 4); e.writeUInt16LE(32, 6); // planes, bits per pixel
+    e.writeUInt32LE(png.length, 8); e.writeUInt32LE(offset, 12);
+    offset += png.length;
+    return e;
+  });
+  return Buffer.concat([header, ...entries, ...images.map((i) => i.png)]);
+}
+
+export const APP_ICO_SIZES = [16, 20, 24, 32, 48, 256];
+export const TRAY_ICO_SIZES = [16, 20, 24, 32];
+
 const WHITE: RGBA = [255, 255, 255, 255];
 const BLACK: RGBA = [0, 0, 0, 255];
 const badge = (color: RGBA, glyph: Shape): Layer[] => [{ color, shape: disc(0.5, 0.5, 0.47) }, { color: WHITE, shape: glyph }];
@@ -121,10 +145,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const [name, layers] of Object.entries(TRAY_STATES)) {
     writeFileSync(join(here, 'tray', `${name}.png`), render(16, layers));
     writeFileSync(join(here, 'tray', `${name}@2x.png`), render(32, layers));
+    writeFileSync(join(here, 'tray', `${name}.ico`), encodeIco(TRAY_ICO_SIZES.map((size) => ({ size, png: render(size, layers) }))));
   }
   writeFileSync(join(here, 'tray', 'trayTemplate.png'), render(16, TEMPLATE));
   writeFileSync(join(here, 'tray', 'trayTemplate@2x.png'), render(32, TEMPLATE));
   writeFileSync(join(here, 'icon.png'), render(512, APP_ICON));
+  writeFileSync(join(here, 'icon.ico'), encodeIco(APP_ICO_SIZES.map((size) => ({ size, png: render(size, APP_ICON) }))));
   console.log(`icons written to ${here}`);
 }
 export { render };

@@ -1,6 +1,7 @@
 // The tray app's lifecycle, given the Electron APIs (deps) and a way to make the core.
 // Single instance, tray only, window on demand, notifications, power and login item, and a
-// clean quit that cancels a backup in flight before the process exits.
+// clean quit that cancels a backup in flight before the process exits. Platform details are cited
+// from Electron's own docs in electron.d.ts where the reason is not obvious.
 import { join } from 'node:path';
 import type { AppCore, Notice } from '../core/types.js';
 import type { InvokeChannel } from '../ipc/contract.js';
@@ -12,8 +13,11 @@ import { createTrayController, type TrayController, type TrayView } from './tray
 import type { TrayAction } from './tray-menu.js';
 import { createNotifier } from './notifications.js';
 import { watchPower } from './power.js';
-import { applyStartAtLogin, type LoginItemTarget } from './login-item.js';
+import { applyStartAtLogin, loginItemUnsupported, type LoginItemTarget } from './login-item.js';
 import { trayIconDir } from './tray-icons.js';
+import { notificationIconPath, windowIconPath } from './app-icon.js';
+import { applicationMenu, windowMenu } from './menus.js';
+import { watchProcessesGone } from './process-gone.js';
 import type { Clock } from '../engine/clock.js';
 
 export interface AppOptions {
@@ -22,10 +26,16 @@ export interface AppOptions {
   appRoot: string;
   packaged: boolean;
   resourcesPath: string;
+  /** Electron's own executable (process.execPath): the Windows toast identity under npm start. */
+  execPath: string;
+  /** Started with --hidden (a start at login): stay in the tray, open no window. */
+  hidden: boolean;
+  /** The main process's log file, opened by the tray's "Open log". */
+  logPath?: string;
   /** Started against the emulator: say so in the tray and the window title. */
   emulator: boolean;
   createCore: () => AppCore | Promise<AppCore>;
-  loginItem: Omit<LoginItemTarget, 'platform'>;
+  loginItem: Pick<LoginItemTarget, 'exec' | 'autostartDir'>;
   log?: (message: string) => void;
   clock?: Clock;
   /** Longest a quit waits for the core to cancel a run and stop. */
@@ -41,6 +51,9 @@ export interface RunningApp {
   /** The last notices shown (newest last, at most 20), for diagnostics and end-to-end tests. */
   shownNotices: Notice[];
 }
+
+/** The app's identity for Windows toasts once installed: electron-builder registers it (appId). */
+export const APP_USER_MODEL_ID = 'app.pieces.backup';
 
 const ACTION_REQUESTS: Partial<Record<TrayAction, [InvokeChannel, unknown]>> = {
   'backup-now': ['backups:create', undefined],
@@ -66,34 +79,54 @@ export async function runApp(deps: ElectronDeps, opts: AppOptions): Promise<Runn
 
   await app.whenReady();
   app.dock?.hide();
-  if (opts.platform === 'win32') app.setAppUserModelId('app.pieces.backup');
+  // Windows shows toasts only for an AppUserModelID with a Start-menu shortcut: the installer's
+  // (appId) once packaged; under npm start, Electron's executable is the identity Windows knows.
+  if (opts.platform === 'win32') app.setAppUserModelId(opts.packaged ? APP_USER_MODEL_ID : opts.execPath);
+  // electron.d.ts, Menu.setApplicationMenu: "The default menu will be created automatically if the
+  // app does not set one" (with View → Reload and Toggle Developer Tools), and "Passing null will
+  // suppress the default menu." macOS keeps a minimal one for Cmd-C/V and Cmd-Q.
+  deps.Menu.setApplicationMenu(opts.platform === 'darwin' ? deps.Menu.buildFromTemplate(applicationMenu()) : null);
   installSessionSecurity(deps, join(opts.appRoot, 'dist', 'renderer'));
 
   const title = opts.emulator ? 'Pieces Backup — Emulator' : 'Pieces Backup';
   const iconDir = trayIconDir({ packaged: opts.packaged, resourcesPath: opts.resourcesPath, appRoot: opts.appRoot });
+  const iconPlace = { platform: opts.platform, packaged: opts.packaged, resourcesPath: opts.resourcesPath, appRoot: opts.appRoot };
+  // Linux: a desktop without a tray host (stock GNOME) shows no icon at all, so the window itself
+  // carries Quit, in a menu bar that stays visible.
+  const linux = opts.platform === 'linux';
   const windows = createWindowManager(deps, {
     preloadPath: join(opts.appRoot, 'dist', 'preload', 'preload.cjs'),
     title,
-    iconPath: join(iconDir, 'idle@2x.png'),
+    iconPath: windowIconPath(iconPlace),
+    showMenuBar: linux,
+    devTools: !opts.packaged,
     onError: (e) => log(`The window could not load its page (${String(e)}); run npm run build and try again.`),
+    onCreated: (w) => { if (linux) w.setMenu(deps.Menu.buildFromTemplate(windowMenu(() => app.quit()))); },
   });
   app.on('second-instance', () => windows.open());
+  watchProcessesGone(app, windows, log);
 
   const core = await opts.createCore();
   registerIpc(deps.ipcMain, core);
   relayEvents(core, () => [windows.current()]);
   const shownNotices: Notice[] = [];
-  const showNotice = createNotifier(deps, { onClick: () => windows.open(), iconPath: join(iconDir, 'idle@2x.png'), ...(opts.emulator ? { titleSuffix: ' (Emulator)' } : {}) });
+  const notificationIcon = notificationIconPath(iconPlace);
+  const notifier = createNotifier(deps, { onClick: () => windows.open(), ...(notificationIcon ? { iconPath: notificationIcon } : {}), ...(opts.emulator ? { titleSuffix: ' (Emulator)' } : {}) });
   const notify = (n: Notice): void => {
     shownNotices.push(n);
     if (shownNotices.length > 20) shownNotices.shift();
-    showNotice(n);
+    notifier.show(n);
   };
   core.onNotice(notify);
-  watchPower(deps.powerMonitor, core);
+  watchPower(deps.powerMonitor, core, () => app.quit());
 
-  const loginTarget: LoginItemTarget = { platform: opts.platform, ...opts.loginItem };
+  const loginTarget: LoginItemTarget = { platform: opts.platform, packaged: opts.packaged, appRoot: opts.appRoot, ...opts.loginItem };
   const applyLogin = (enabled: boolean): void => {
+    const unsupported = loginItemUnsupported(loginTarget);
+    if (unsupported) {
+      if (enabled) log(unsupported);
+      return;
+    }
     applyStartAtLogin(app, enabled, loginTarget).catch((e: unknown) => log(`Could not change "Start at login" (${String(e)}); check that your autostart folder is writable.`));
   };
 
@@ -113,6 +146,10 @@ export async function runApp(deps: ElectronDeps, opts: AppOptions): Promise<Runn
     if (action === 'open-backups') windows.open('backups');
     else if (action === 'open-settings') windows.open('settings');
     else if (action === 'toggle-start-at-login') void core.handle('settings:update', { startAtLogin: !view.settings.startAtLogin });
+    else if (action === 'open-log' && opts.logPath) {
+      const path = opts.logPath;
+      deps.shell.openPath(path).then((error) => { if (error) log(`Could not open the log ${path} (${error}).`); }, () => undefined);
+    }
     else if (action === 'quit') app.quit();
   };
   const tray = createTrayController({
@@ -141,6 +178,14 @@ export async function runApp(deps: ElectronDeps, opts: AppOptions): Promise<Runn
       app.quit();
     });
   });
+
+  // macOS: opening the app again from Finder or Spotlight while it runs emits `activate`, not
+  // `second-instance` (electron.d.ts, app 'activate': "attempting to re-launch the application when
+  // it's already running"); with no Dock icon and a full menu bar it is the only way in.
+  app.on('activate', () => windows.open());
+  // Launched by hand on Linux the window opens: without a tray host nothing else would show.
+  // A start at login passes --hidden (login-item.ts).
+  if (linux && !opts.hidden) windows.open();
 
   const started = core.start().catch((e: unknown) => {
     log(`Pieces Backup could not start its backup engine (${e instanceof Error ? e.message : String(e)}).`);

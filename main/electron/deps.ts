@@ -2,8 +2,8 @@
 // them as a parameter: main.ts passes the real modules and tests pass a recording stand-in;
 // tsc checks both against electron.d.ts (main.ts and the stand-in use `satisfies ElectronDeps`).
 import type {
-  App, BrowserWindow, BrowserWindowConstructorOptions, Event, IpcMain, Menu, Notification, NotificationConstructorOptions,
-  Protocol, Session, Tray, WebContents,
+  App, BrowserWindow, BrowserWindowConstructorOptions, Details, Event, IpcMain, Menu, MenuItemConstructorOptions, Notification,
+  NotificationConstructorOptions, Protocol, RenderProcessGoneDetails, Session, Shell, Tray, WebContents,
 } from 'electron';
 
 /**
@@ -12,15 +12,25 @@ import type {
  */
 export type Listen<E extends string, L> = (event: E, listener: L) => unknown;
 
-export type WebContentsLike = Pick<WebContents, 'send' | 'isDestroyed'>;
+export type WebContentsLike = Pick<WebContents, 'send' | 'isDestroyed' | 'reload'>;
+
+/** A built menu: the tray watches it open and close so it is never rebuilt under the pointer. */
+export type MenuLike = Pick<Menu, 'getMenuItemById'> & {
+  on: Listen<'menu-will-show', (event: Event) => void> & Listen<'menu-will-close', (event: Event) => void>;
+};
 
 export type WindowLike = Pick<BrowserWindow, 'loadURL' | 'show' | 'focus' | 'restore' | 'isMinimized' | 'isDestroyed'> & {
+  /** Linux and Windows: the window's own menu bar (Electron's `win.setMenu`). */
+  setMenu(menu: MenuLike | null): void;
   readonly webContents: WebContentsLike;
   on: Listen<'closed', () => void> & Listen<'page-title-updated', (event: Event, title: string) => void>;
   once: Listen<'ready-to-show', () => void>;
 };
 
-export type TrayLike = Pick<Tray, 'setImage' | 'setToolTip' | 'setContextMenu' | 'destroy'> & { on: Listen<'click', () => void> };
+export type TrayLike = Pick<Tray, 'setImage' | 'setToolTip' | 'setTitle' | 'destroy'> & {
+  setContextMenu(menu: MenuLike | null): void;
+  on: Listen<'click', () => void>;
+};
 
 export type NotificationLike = Pick<Notification, 'show'> & { on: Listen<'click', () => void> & Listen<'close', () => void> };
 
@@ -29,7 +39,10 @@ export type AppLike = Pick<App, 'requestSingleInstanceLock' | 'whenReady' | 'qui
   on: Listen<'before-quit', (event: Event) => void>
     & Listen<'second-instance', () => void>
     & Listen<'window-all-closed', () => void>
-    & Listen<'web-contents-created', (event: Event, contents: WebContents) => void>;
+    & Listen<'web-contents-created', (event: Event, contents: WebContents) => void>
+    & Listen<'activate', (event: Event, hasVisibleWindows: boolean) => void>
+    & Listen<'render-process-gone', (event: Event, webContents: WebContents, details: RenderProcessGoneDetails) => void>
+    & Listen<'child-process-gone', (event: Event, details: Details) => void>;
 };
 
 export interface ElectronDeps {
@@ -37,9 +50,15 @@ export interface ElectronDeps {
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => WindowLike;
   Tray: new (image: string) => TrayLike;
-  Menu: Pick<typeof Menu, 'buildFromTemplate'>;
+  Menu: {
+    buildFromTemplate(template: MenuItemConstructorOptions[]): MenuLike;
+    setApplicationMenu(menu: MenuLike | null): void;
+  };
   Notification: (new (options: NotificationConstructorOptions) => NotificationLike) & Pick<typeof Notification, 'isSupported'>;
-  powerMonitor: { on: Listen<'resume', () => void> };
+  // electron.d.ts types the 'shutdown' listener without arguments, yet documents that it may call
+  // `e.preventDefault()`: the listener takes whatever it is given and checks.
+  powerMonitor: { on: Listen<'resume', () => void> & Listen<'shutdown', (...args: unknown[]) => void> };
+  shell: Pick<Shell, 'openPath'>;
   protocol: Pick<Protocol, 'handle' | 'registerSchemesAsPrivileged'>;
   session: {
     defaultSession: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & {

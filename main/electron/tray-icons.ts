@@ -14,11 +14,14 @@ export const TRAY_ICONS: readonly string[] = [...TRAY_PHASES, 'restoring'];
  */
 export function trayIconFile(phase: EnginePhase, platform: NodeJS.Platform, kind?: RunKind): string {
   if (platform === 'darwin' && phase === 'idle') return 'trayTemplate.png';
+  // Windows: an ICO holding 16, 20, 24 and 32 px, so the icon is drawn sharp at 100–200 % scaling
+  // (a PNG pair covers only 100 % and 200 %; Windows does not pick `@2x` files by itself).
+  const ext = platform === 'win32' ? 'ico' : 'png';
   // A restore in flight has its own icon, in colour on macOS too: it is replacing the data.
-  if (phase === 'running' && kind === 'restore') return 'restoring.png';
+  if (phase === 'running' && kind === 'restore') return `restoring.${ext}`;
   // Waiting for another process's backup: held up, like paused, not failed.
-  if (phase === 'waiting') return 'paused.png';
-  return `${TRAY_PHASES.includes(phase) ? phase : 'idle'}.png`;
+  if (phase === 'waiting') return `paused.${ext}`;
+  return `${TRAY_PHASES.includes(phase) ? phase : 'idle'}.${ext}`;
 }
 
 export function trayIconDir(opts: { packaged: boolean; resourcesPath: string; appRoot: string }): string {

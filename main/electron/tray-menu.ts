@@ -17,6 +17,7 @@ export type TrayAction =
   | 'open-backups'
   | 'open-settings'
   | 'toggle-start-at-login'
+  | 'open-log'
   | 'quit';
 
 export interface TrayMenuItem {
@@ -78,8 +79,10 @@ export function statusLines(input: TrayMenuInput): string[] {
   if (isEmulator(input)) lines.push('Connected to the Emulator');
   if (state.phase === 'offline' || connection?.reachable === false) lines.push('PiecesOS is not running — start it to back up');
 
-  const progress = progressLine(state);
-  if (progress) lines.push(progress);
+  // The menu says a backup runs, without its percentage: each change of an item rebuilds the whole
+  // menu (on Linux re-published over D-Bus, closing it on some panels). Ticks go to the tooltip.
+  const doing = runningLabel(state);
+  if (doing) lines.push(doing);
   const restoring = restoringLine(state);
   if (restoring) lines.push(restoring);
   if (state.phase === 'waiting' && state.waiting) lines.push(waitingLine(state.waiting, now));
@@ -133,6 +136,7 @@ export function buildTrayMenu(input: TrayMenuInput): TrayMenuItem[] {
     sep,
     { id: 'open-backups', label: 'Open Backups…', action: 'open-backups' },
     { id: 'open-settings', label: 'Settings…', action: 'open-settings' },
+    { id: 'open-log', label: 'Open log', action: 'open-log' },
     { id: 'start-at-login', label: 'Start at login', type: 'checkbox', checked: settings.startAtLogin, action: 'toggle-start-at-login' },
     sep,
     { id: 'quit', label: 'Quit', action: 'quit' },

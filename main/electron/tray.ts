@@ -1,11 +1,13 @@
 // The tray icon: its image, tooltip and menu follow the core's state. Progress-only changes
-// rebuild the menu at most once a second; anything else shows at once. A minute tick keeps
-// "5 min ago" true while nothing else happens.
+// reach the tooltip (and the macOS title) at most once a second; anything else shows at once.
+// The menu is rebuilt only when its items change, and never while it is open: each rebuild
+// replaces the whole menu (on Linux it is re-published over D-Bus, and some panels close an open
+// menu then). A minute tick keeps "5 min ago" true while nothing else happens.
 import { join } from 'node:path';
 import type { ConnectionInfo, EngineState } from '../engine/types.js';
 import type { Settings } from '../settings/schema.js';
 import type { AppCore } from '../core/types.js';
-import type { ElectronDeps, TrayLike } from './deps.js';
+import type { ElectronDeps, MenuLike, TrayLike } from './deps.js';
 import { buildTrayMenu, toMenuTemplate, trayTooltip, type TrayAction, type TrayMenuItem } from './tray-menu.js';
 import { trayIconFile } from './tray-icons.js';
 import { createCoalescer } from '../engine/coalesce.js';
@@ -30,6 +32,8 @@ export interface TrayController {
   view(): TrayView;
   /** What was last rendered (for diagnostics and the end-to-end tests). */
   lastRender(): { icon: string; tooltip: string; menu: TrayMenuItem[] } | null;
+  /** The menu set on the tray now (the end-to-end tests click through it). */
+  builtMenu(): MenuLike | null;
   dispose(): void;
 }
 
@@ -52,14 +56,39 @@ export function createTrayController(opts: {
   const tray: TrayLike = new opts.deps.Tray(shownIcon);
 
   let last: { icon: string; tooltip: string; menu: TrayMenuItem[] } | null = null;
+  let shownTooltip: string | null = null;
+  let shownTitle = '';
+  let built: { menu: MenuLike; items: string } | null = null;
+  // Between Menu's 'menu-will-show' and 'menu-will-close' (where the platform emits them) the
+  // menu is on screen: a change waits, and is built as the menu closes.
+  let menuOpen = false;
+  let waiting: TrayMenuItem[] | null = null;
+  const buildMenu = (menu: TrayMenuItem[]): void => {
+    const items = JSON.stringify(menu);
+    if (built?.items === items) return;
+    if (menuOpen) { waiting = menu; return; }
+    const m = opts.deps.Menu.buildFromTemplate(toMenuTemplate(menu, (a) => opts.onAction(a, view)));
+    m.on('menu-will-show', () => { menuOpen = true; });
+    m.on('menu-will-close', () => {
+      menuOpen = false;
+      const next = waiting;
+      waiting = null;
+      if (next) buildMenu(next);
+    });
+    tray.setContextMenu(m);
+    built = { menu: m, items };
+  };
   const render = (v: TrayView): void => {
     const input = { ...v, now: new Date(clock.now()), emulator: opts.emulator };
     const icon = iconPath(v);
     if (icon !== shownIcon) { tray.setImage(icon); shownIcon = icon; }
     const tooltip = trayTooltip(input);
+    if (tooltip !== shownTooltip) { tray.setToolTip(tooltip); shownTooltip = tooltip; }
+    // macOS shows a title beside the icon (Tray.setTitle is macOS only): the progress goes there.
+    const title = opts.platform === 'darwin' ? progressTitle(v.state) : '';
+    if (title !== shownTitle) { tray.setTitle(title); shownTitle = title; }
     const menu = buildTrayMenu(input);
-    tray.setToolTip(tooltip);
-    tray.setContextMenu(opts.deps.Menu.buildFromTemplate(toMenuTemplate(menu, (a) => opts.onAction(a, view))));
+    buildMenu(menu);
     last = { icon, tooltip, menu };
   };
   // The engine's coalescer, at most one rebuild a second; anything but progress is urgent.
@@ -86,6 +115,7 @@ export function createTrayController(opts: {
   return {
     view: () => view,
     lastRender: () => last,
+    builtMenu: () => built?.menu ?? null,
     dispose() {
       clearInterval(tick);
       rebuilds.dispose();
@@ -93,4 +123,10 @@ export function createTrayController(opts: {
       tray.destroy();
     },
   };
+}
+
+/** "42 %" while a run reports progress, else nothing. */
+export function progressTitle(state: EngineState): string {
+  const p = state.phase === 'running' ? state.running?.percentage : null;
+  return p === null || p === undefined || !Number.isFinite(p) ? '' : `${Math.round(Math.min(100, Math.max(0, p)))} %`;
 }

@@ -7,7 +7,17 @@ import { APP_ORIGIN } from './security.js';
 
 export type WindowSection = WindowView;
 
-export function windowOptions(opts: { preloadPath: string; title: string; iconPath?: string }): BrowserWindowConstructorOptions {
+export interface WindowSetup {
+  preloadPath: string;
+  title: string;
+  iconPath?: string | undefined;
+  /** Linux: the menu bar stays visible, since it carries Quit (see app.ts). */
+  showMenuBar?: boolean;
+  /** Packaged: no DevTools at all (a stray shortcut must not open them). */
+  devTools?: boolean;
+}
+
+export function windowOptions(opts: WindowSetup): BrowserWindowConstructorOptions {
   return {
     width: 460,
     height: 640,
@@ -15,7 +25,8 @@ export function windowOptions(opts: { preloadPath: string; title: string; iconPa
     minHeight: 420,
     show: false,
     title: opts.title,
-    autoHideMenuBar: true,
+    // Only hides a menu bar (Alt shows it): the menus themselves are set in app.ts.
+    autoHideMenuBar: !opts.showMenuBar,
     ...(opts.iconPath ? { icon: opts.iconPath } : {}),
     webPreferences: {
       preload: opts.preloadPath,
@@ -31,6 +42,7 @@ export function windowOptions(opts: { preloadPath: string; title: string; iconPa
       navigateOnDragDrop: false,
       safeDialogs: true,
       spellcheck: false,
+      devTools: opts.devTools ?? true,
     },
   };
 }
@@ -46,7 +58,10 @@ export interface WindowManager {
   current(): WindowLike | null;
 }
 
-export function createWindowManager(deps: Pick<ElectronDeps, 'BrowserWindow'>, opts: { preloadPath: string; title: string; iconPath?: string; onError?: (e: unknown) => void }): WindowManager {
+export function createWindowManager(
+  deps: Pick<ElectronDeps, 'BrowserWindow'>,
+  opts: WindowSetup & { onError?: (e: unknown) => void; onCreated?: (w: WindowLike) => void },
+): WindowManager {
   let win: WindowLike | null = null;
   const alive = (): WindowLike | null => (win && !win.isDestroyed() ? win : null);
   return {
@@ -62,6 +77,7 @@ export function createWindowManager(deps: Pick<ElectronDeps, 'BrowserWindow'>, o
       }
       const w = new deps.BrowserWindow(windowOptions(opts));
       win = w;
+      opts.onCreated?.(w);
       w.on('closed', () => { if (win === w) win = null; });
       // Keep our title (it may say "Emulator") instead of the page's <title>.
       w.on('page-title-updated', (event) => event.preventDefault());

@@ -2,7 +2,7 @@
 // Electron: it records calls and lets tests fire events. `satisfies ElectronDeps` at the bottom
 // makes tsc check it against electron.d.ts, so it cannot drift from the real API shape.
 import { EventEmitter } from 'node:events';
-import type { BrowserWindowConstructorOptions, Menu, MenuItemConstructorOptions, NotificationConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, MenuItem, MenuItemConstructorOptions, NotificationConstructorOptions } from 'electron';
 import type { ElectronDeps } from '../../main/electron/deps.js';
 
 type Listener = (...args: any[]) => unknown;
@@ -14,7 +14,9 @@ export class StandInEvent {
 
 export class StandInWebContents extends EventEmitter {
   sent: [string, unknown][] = [];
+  reloads = 0;
   destroyed = false;
+  reload(): void { this.reloads++; }
   windowOpenHandler: Listener | null = null;
   send(channel: string, ...args: unknown[]): void { this.sent.push([channel, args[0]]); }
   isDestroyed(): boolean { return this.destroyed; }
@@ -25,6 +27,8 @@ export class StandInBrowserWindow extends EventEmitter {
   static instances: StandInBrowserWindow[] = [];
   readonly webContents = new StandInWebContents();
   loaded: string[] = [];
+  /** What setMenu was given: the template of a stand-in menu, or null. */
+  menus: (MenuItemConstructorOptions[] | null)[] = [];
   calls: string[] = [];
   destroyed = false;
   constructor(readonly options: BrowserWindowConstructorOptions) {
@@ -37,6 +41,7 @@ export class StandInBrowserWindow extends EventEmitter {
   restore(): void { this.calls.push('restore'); }
   isMinimized(): boolean { return false; }
   isDestroyed(): boolean { return this.destroyed; }
+  setMenu(menu: StandInMenu | null): void { this.menus.push(menu ? menu.template : null); }
   /** What Electron does when the person closes it (the app does not intercept 'close'). */
   simulateClose(): void {
     this.destroyed = true;
@@ -49,18 +54,41 @@ export class StandInTray extends EventEmitter {
   static instances: StandInTray[] = [];
   images: string[] = [];
   tooltips: string[] = [];
+  titles: string[] = [];
+  /** The template of every menu set, in order; `menuObjects` the menus themselves (to open and close). */
   menus: MenuItemConstructorOptions[][] = [];
+  menuObjects: StandInMenu[] = [];
   destroyed = false;
   constructor(image: string) { super(); this.images.push(image); StandInTray.instances.push(this); }
   setImage(image: string): void { this.images.push(image); }
   setToolTip(t: string): void { this.tooltips.push(t); }
-  setContextMenu(menu: Menu | null): void { this.menus.push((menu as unknown as { template: MenuItemConstructorOptions[] }).template); }
+  setTitle(t: string): void { this.titles.push(t); }
+  setContextMenu(menu: StandInMenu | null): void {
+    if (!menu) return;
+    this.menus.push(menu.template);
+    this.menuObjects.push(menu);
+  }
   destroy(): void { this.destroyed = true; }
 }
 
-export const StandInMenu = {
-  buildFromTemplate: (template: MenuItemConstructorOptions[]): Menu => ({ template }) as unknown as Menu,
-};
+/** A built menu: its template, and the 'menu-will-show' / 'menu-will-close' events a test fires. */
+export class StandInMenu extends EventEmitter {
+  static applicationMenus: (MenuItemConstructorOptions[] | null)[] = [];
+  constructor(readonly template: MenuItemConstructorOptions[]) { super(); }
+  static buildFromTemplate(template: MenuItemConstructorOptions[]): StandInMenu { return new StandInMenu(template); }
+  static setApplicationMenu(menu: StandInMenu | null): void { StandInMenu.applicationMenus.push(menu ? menu.template : null); }
+  getMenuItemById(id: string): MenuItem | null {
+    const find = (items: MenuItemConstructorOptions[]): MenuItemConstructorOptions | undefined => {
+      for (const i of items) {
+        if (i.id === id) return i;
+        const inner = Array.isArray(i.submenu) ? find(i.submenu as MenuItemConstructorOptions[]) : undefined;
+        if (inner) return inner;
+      }
+      return undefined;
+    };
+    return (find(this.template) ?? null) as unknown as MenuItem | null;
+  }
+}
 
 export class StandInNotification extends EventEmitter {
   static instances: StandInNotification[] = [];
@@ -88,7 +116,7 @@ export class StandInApp extends EventEmitter {
     this.emit('before-quit', e);
     if (!e.defaultPrevented) this.emit('quit');
   }
-  exit(code?: number): void { this.exited = code ?? 0; }
+  exit(code?: number): void { this.exited = code ?? 0; this.emit('exited', this.exited); }
   setLoginItemSettings(s: unknown): void { this.loginItems.push(s); }
   setAppUserModelId(id: string): void { this.userModelId = id; }
 }
@@ -98,6 +126,8 @@ export function createStandIn() {
   StandInTray.instances = [];
   StandInNotification.instances = [];
   StandInNotification.supported = true;
+  StandInMenu.applicationMenus = [];
+  const opened: string[] = [];
   const handlers = new Map<string, Listener>();
   const protocolHandlers = new Map<string, (req: Request) => Response | Promise<Response>>();
   const privileged: unknown[] = [];
@@ -120,6 +150,7 @@ export function createStandIn() {
     Menu: StandInMenu,
     Notification: StandInNotification,
     powerMonitor: new EventEmitter(),
+    shell: { openPath(path: string): Promise<string> { opened.push(path); return Promise.resolve(''); } },
     protocol: {
       handle(scheme: string, handler: (req: Request) => Response | Promise<Response>): void { protocolHandlers.set(scheme, handler); },
       registerSchemesAsPrivileged(schemes: unknown[]): void { privileged.push(...schemes); },
@@ -132,5 +163,5 @@ export function createStandIn() {
       },
     },
   } satisfies ElectronDeps;
-  return { deps, handlers, protocolHandlers, privileged, session };
+  return { deps, handlers, protocolHandlers, privileged, session, opened };
 }

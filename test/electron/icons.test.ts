@@ -58,12 +58,42 @@ test('icon choice per platform and location', () => {
   assert.equal(trayIconFile('idle', 'darwin'), 'trayTemplate.png');
   assert.equal(trayIconFile('error', 'darwin'), 'error.png');
   assert.equal(trayIconFile('idle', 'linux'), 'idle.png');
-  assert.equal(trayIconFile('bogus' as never, 'win32'), 'idle.png');
+  assert.equal(trayIconFile('bogus' as never, 'win32'), 'idle.ico');
+  assert.equal(trayIconFile('running', 'win32'), 'running.ico', 'Windows: ICOs, sharp at 125–150 % scaling');
   assert.equal(trayIconDir({ packaged: true, resourcesPath: '/r', appRoot: '/a' }), join('/r', 'tray'));
 });
 
 test('waiting for another process shows the paused icon (held up, not failed), on macOS too', () => {
   assert.equal(trayIconFile('waiting', 'linux'), 'paused.png');
   assert.equal(trayIconFile('waiting', 'darwin'), 'paused.png');
-  assert.equal(trayIconFile('waiting', 'win32'), 'paused.png');
+  assert.equal(trayIconFile('waiting', 'win32'), 'paused.ico');
+});
+
+/** The images of an ICO file: each entry's declared size and its PNG (build/make-icons.ts stores PNGs). */
+function readIco(path: string): { size: number; png: { width: number; height: number } }[] {
+  const buf = readFileSync(path);
+  assert.deepEqual([buf.readUInt16LE(0), buf.readUInt16LE(2)], [0, 1], `${path} is not an ICO`);
+  const out = [];
+  for (let i = 0; i < buf.readUInt16LE(4); i++) {
+    const e = 6 + i * 16;
+    const size = buf[e] === 0 ? 256 : buf[e]!;
+    assert.equal(buf[e + 1] === 0 ? 256 : buf[e + 1], size, 'square');
+    assert.equal(buf.readUInt16LE(e + 6), 32, '32 bits per pixel');
+    const bytes = buf.readUInt32LE(e + 8), offset = buf.readUInt32LE(e + 12);
+    const data = buf.subarray(offset, offset + bytes);
+    assert.equal(data.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', 'a PNG entry');
+    out.push({ size, png: { width: data.readUInt32BE(16), height: data.readUInt32BE(20) } });
+  }
+  return out;
+}
+
+test('Windows: the app icon is an ICO with 16, 20, 24, 32, 48 and 256 px; each tray state an ICO with 16, 20, 24 and 32 px', () => {
+  const app = readIco(join(root, 'build/icon.ico'));
+  assert.deepEqual(app.map((e) => e.size), [16, 20, 24, 32, 48, 256]);
+  for (const e of app) assert.deepEqual([e.png.width, e.png.height], [e.size, e.size]);
+  for (const name of TRAY_PHASES) {
+    const tray = readIco(join(root, 'build/tray', `${name}.ico`));
+    assert.deepEqual(tray.map((e) => e.size), [16, 20, 24, 32], name);
+    for (const e of tray) assert.deepEqual([e.png.width, e.png.height], [e.size, e.size]);
+  }
 });

@@ -3,68 +3,17 @@
 // session is locked down, events/notices/power/login/quit are wired.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runApp, type AppOptions } from '../../main/electron/app.js';
+import { runApp } from '../../main/electron/app.js';
 import { CONTENT_SECURITY_POLICY } from '../../main/electron/security.js';
-import { EVENT_CHANNELS, INVOKE_CHANNELS, type Snapshot } from '../../main/ipc/contract.js';
-import type { AppCore, Notice } from '../../main/core/types.js';
+import { EVENT_CHANNELS, INVOKE_CHANNELS } from '../../main/ipc/contract.js';
 import { DEFAULT_SETTINGS } from '../../main/settings/schema.js';
 import { createStandIn, StandInBrowserWindow, StandInEvent, StandInNotification, StandInTray, StandInWebContents } from './electron-standin.js';
+import { fakeCore, setup, snapshot, tick } from './app-rig.js';
 import type { MenuItemConstructorOptions } from 'electron';
 
-const snapshot: Snapshot = {
-  state: { phase: 'idle', running: null, pausedUntil: null, lastError: null, lastSuccess: null, nextRun: null, retry: null },
-  connection: { url: 'http://127.0.0.1:39300', source: 'discovered', version: '12.0.0', reachable: true },
-  settings: DEFAULT_SETTINGS, backups: [], backupsError: null, history: [],
-};
-
-/** A fake core that records what the wiring asks of it. */
-function fakeCore() {
-  const events = new EventEmitter();
-  const notices = new EventEmitter();
-  const calls: string[] = [];
-  const handled: [string, unknown][] = [];
-  const core: AppCore = {
-    async start() { calls.push('start'); },
-    async stop() { calls.push('stop'); await new Promise((r) => setTimeout(r, 5)); calls.push('stopped'); },
-    async handle(channel, payload) {
-      handled.push([channel, payload]);
-      if (channel === 'backups:list') throw new Error('kaboom');
-      if (channel === 'backups:create') return { ok: false, error: { kind: 'unreachable', message: 'PiecesOS is not running; start it and try again.' } };
-      return { ok: true, value: `answer:${channel}` };
-    },
-    async snapshot() { return snapshot; },
-    current() { return { state: snapshot.state, settings: snapshot.settings, connection: snapshot.connection }; },
-    on(channel, listener) { events.on(channel, listener); return () => events.off(channel, listener); },
-    onNotice(listener) { notices.on('n', listener); return () => notices.off('n', listener); },
-    systemResumed() { calls.push('resumed'); },
-  };
-  return { core, events, notices, calls, handled, notice: (n: Notice) => notices.emit('n', n) };
-}
-
-async function setup(t: { after(fn: () => Promise<void>): void }, over: Partial<AppOptions> = {}) {
-  const dir = await mkdtemp(join(tmpdir(), 'pb-wiring-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  await mkdir(join(dir, 'dist', 'renderer'), { recursive: true });
-  await writeFile(join(dir, 'dist', 'renderer', 'index.html'), '<!doctype html><title>x</title>');
-  await writeFile(join(dir, 'secret.txt'), 'not for the page');
-  const s = createStandIn();
-  const f = fakeCore();
-  const running = await runApp(s.deps, {
-    platform: 'linux', appRoot: dir, packaged: false, resourcesPath: '/nowhere', emulator: false,
-    createCore: () => f.core, loginItem: { exec: '/opt/Pieces Backup/pieces-backup-tray', args: [], autostartDir: join(dir, 'autostart') },
-    log: () => {}, ...over,
-  });
-  assert.ok(running);
-  await running.started;
-  return { ...s, ...f, app: s.deps.app, dir, running };
-}
-
-const tick = () => new Promise((r) => setTimeout(r, 10));
 const trusted = { senderFrame: { url: 'app://bundle/index.html' } };
 
 test('every contract channel has a handler; payloads go to core.handle; foreign senders and throws are answered, not crashed', async (t) => {
@@ -210,22 +159,24 @@ test('tray menu actions go to the core; a failed "Back up now" is notified', asy
   s.events.emit('event:state', { ...snapshot.state, phase: 'running', running: { trigger: 'manual', startedAt: new Date().toISOString(), status: 'IN-PROGRESS', percentage: 7 } });
   assert.match(tray.images.at(-1)!, /running\.png$/);
   assert.equal(item('backup-now')!.enabled, false);
-  assert.ok(tray.menus.at(-1)!.some((i) => i.label === 'Backing up… 7 %'));
+  // Progress is in the tooltip; the menu only says a backup is running (it is not rebuilt per tick).
+  assert.match(tray.tooltips.at(-1)!, /Backing up… 7 %/);
+  assert.ok(tray.menus.at(-1)!.some((i) => i.label === 'Backing up…'));
 });
 
 test('start at login follows the setting (Linux autostart entry; login items elsewhere)', async (t) => {
-  const s = await setup(t);
+  const s = await setup(t, { packaged: true });
   const file = join(s.dir, 'autostart', 'pieces-backup.desktop');
   await tick();
   assert.equal(existsSync(file), false);
   s.events.emit('event:settings', { ...DEFAULT_SETTINGS, startAtLogin: true });
   await tick();
-  assert.match(await readFile(file, 'utf8'), /^Exec="\/opt\/Pieces Backup\/pieces-backup-tray"$/m);
+  assert.match(await readFile(file, 'utf8'), /^Exec="\/opt\/Pieces Backup\/pieces-backup-tray" --hidden$/m);
   s.events.emit('event:settings', { ...DEFAULT_SETTINGS, startAtLogin: false });
   await tick();
   assert.equal(existsSync(file), false);
 
-  const mac = await setup(t, { platform: 'darwin' });
+  const mac = await setup(t, { platform: 'darwin', packaged: true });
   assert.equal(mac.app.dockHidden, true, 'tray-only on macOS');
   assert.equal(StandInTray.instances.at(-1)!.listenerCount('click'), 0, 'on macOS a click opens the menu, not the window');
   mac.events.emit('event:settings', { ...DEFAULT_SETTINGS, startAtLogin: true });
@@ -253,7 +204,8 @@ test('a second instance hands over and quits', async () => {
   const f = fakeCore();
   const r = await runApp(s.deps, {
     platform: 'linux', appRoot: '/nowhere', packaged: false, resourcesPath: '/nowhere', emulator: false,
-    createCore: () => f.core, loginItem: { exec: 'x', args: [], autostartDir: '/nowhere' }, log: () => {},
+    execPath: '/usr/lib/electron/electron', hidden: false,
+    createCore: () => f.core, loginItem: { exec: 'x', autostartDir: '/nowhere' }, log: () => {},
   });
   assert.equal(r, null);
   assert.equal(s.deps.app.quitCalls, 1);
