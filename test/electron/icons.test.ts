@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { TRAY_PHASES, trayIconDir, trayIconFile } from '../../main/electron/tray-icons.js';
+import { TRAY_ICONS, TRAY_PHASES, trayIconDir, trayIconFile } from '../../main/electron/tray-icons.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -91,7 +91,7 @@ test('Windows: the app icon is an ICO with 16, 20, 24, 32, 48 and 256 px; each t
   const app = readIco(join(root, 'build/icon.ico'));
   assert.deepEqual(app.map((e) => e.size), [16, 20, 24, 32, 48, 256]);
   for (const e of app) assert.deepEqual([e.png.width, e.png.height], [e.size, e.size]);
-  for (const name of TRAY_PHASES) {
+  for (const name of TRAY_ICONS) {
     const tray = readIco(join(root, 'build/tray', `${name}.ico`));
     assert.deepEqual(tray.map((e) => e.size), [16, 20, 24, 32], name);
     for (const e of tray) assert.deepEqual([e.png.width, e.png.height], [e.size, e.size]);
