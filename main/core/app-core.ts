@@ -9,6 +9,7 @@ import { probe, resolveBaseUrl } from '../api/discovery.js';
 import { TRANSPORT_KINDS, failureOf, isApiError, type ApiErrorKind } from '../api/errors.js';
 import { BackupEngine, type EngineOptions } from '../engine/engine.js';
 import { openDeletionLog, openHistory } from '../engine/history.js';
+import { recordInterruptedRun, trackRunsForInterruption } from '../engine/interrupted.js';
 import { LOCK_FILE, tryAcquireRunLock } from '../engine/run-lock.js';
 import { openDeviceIdentity } from '../engine/device-identity.js';
 import { systemClock, type Clock } from '../engine/clock.js';
@@ -108,6 +109,8 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
   let backupsError: Snapshot['backupsError'] = null;
 
   engine.on('state', (s) => events.emit('event:state', s));
+  // A run ended by a shutdown or a crash is recorded as interrupted at the next start.
+  trackRunsForInterruption(engine, opts.configDir, (m) => opts.log?.('warn', m));
   engine.on('backups', (list) => {
     lastBackups = list;
     backupsError = null;
@@ -174,6 +177,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
       // A settings file that could not be read is never lost silently: say so once, at start.
       if (settings.recovered) notices.emit('notice', { kind: 'settings-reset', title: 'Settings were reset', body: settings.recovered.reason });
       if (settings.readOnly) notices.emit('notice', { kind: 'settings-read-only', title: 'Settings are read-only', body: settings.readOnly.reason });
+      await recordInterruptedRun(opts.configDir, history).catch((e: unknown) => opts.log?.('warn', `Could not check for a run that was interrupted (${e instanceof Error ? e.message : String(e)}).`));
       await engine.start();
     },
     async stop() {
