@@ -8,6 +8,7 @@ import { waitingLine } from '../shared/waiting-text.js';
 import type { ScheduleSpec } from '../settings/schema.js';
 import { asSentence, formatBytes, formatLocalDateTime } from '../shared/format.js';
 import { safeJson, visible } from '../shared/terminal-text.js';
+import { openFileLog } from '../shared/file-log.js';
 
 /** Local time for people reading the log; JSON lines keep ISO 8601 for machines. */
 const local = (iso: string) => formatLocalDateTime(iso);
@@ -53,7 +54,10 @@ export interface DaemonOptions {
 }
 
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
-  const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
+  const print = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
+  // Every line also goes to <settings folder>/daemon.log (capped, rotated), read when nobody watched.
+  const fileLog = openFileLog(opts.configDir, 'daemon.log');
+  const out = (line: string): void => { print(line); fileLog.write(line); };
   const emit = (event: string, text: string, data: Record<string, unknown> = {}) => {
     const now = new Date().toISOString();
     // Log text carries server strings (device names, error messages): never raw to a terminal.
