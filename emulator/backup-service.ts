@@ -37,6 +37,11 @@ interface Activity extends WorkState {
   settle: () => void;
 }
 
+/** One change of a create or a restore: its kind and where it stands now (terminal when it ended). */
+export interface WorkChange extends WorkState {
+  kind: WorkKind;
+}
+
 export type CancelOutcome = { ok: true } | { ok: false; reason: string };
 
 /** The id that means "the one in progress, else the latest": the real API names a backup being
@@ -92,6 +97,8 @@ export class BackupService {
   /** How the last create and the last restore of each id ended, for the status endpoints. */
   private readonly finished: Record<WorkKind, Map<string, WorkState>> = { create: new Map(), restore: new Map() };
   private readonly latest: Partial<Record<WorkKind, string>> = {};
+  /** Told on every change of where work stands (start, progress, reset, end), whoever started it. */
+  private readonly watchers = new Set<(change: WorkChange) => void>();
 
   constructor(private readonly cfg: ServiceConfig) {
     this.store = new BackupStore(cfg.dataDir, cfg.log);
@@ -127,6 +134,23 @@ export class BackupService {
     return a === null ? null : { kind: a.kind, id: a.record.id, status: a.status, percentage: a.percentage };
   }
 
+  /** Calls `fn` on every change of any create or restore; returns the unsubscribe function. */
+  watch(fn: (change: WorkChange) => void): () => void {
+    this.watchers.add(fn);
+    return () => this.watchers.delete(fn);
+  }
+
+  private announce(kind: WorkKind, state: WorkState): void {
+    const change: WorkChange = { kind, status: state.status, percentage: state.percentage, record: state.record };
+    for (const fn of this.watchers) {
+      try {
+        fn(change);
+      } catch (e) {
+        this.cfg.log(`A progress watcher failed: ${(e as Error).message}`);
+      }
+    }
+  }
+
   /** Claims the one slot for work, or says what holds it. */
   private begin(kind: WorkKind, record: StoredBackup): Activity {
     const a = this.activity;
@@ -140,6 +164,7 @@ export class BackupService {
     const activity: Activity = { kind, record, status: 'INITIALIZED', percentage: 0, cancel: new AbortController(), settled, settle };
     this.activity = activity;
     this.latest[kind] = record.id;
+    this.announce(kind, activity);
     return activity;
   }
 
@@ -150,13 +175,17 @@ export class BackupService {
     if (this.finished[a.kind].size > 1000) this.finished[a.kind].delete(this.finished[a.kind].keys().next().value as string);
     this.activity = null;
     a.settle();
+    this.announce(a.kind, state);
   }
 
   /** Tracks the percentage the status endpoints report, then hands it to the caller's hook. */
   private progressOf(a: Activity, hook: ProgressHook): (percent: number) => Promise<void> {
     return async (percent) => {
-      a.status = percent === 0 ? 'INITIALIZED' : 'IN-PROGRESS';
+      const status = percent === 0 ? 'INITIALIZED' : 'IN-PROGRESS';
+      const changed = status !== a.status || percent !== a.percentage;
+      a.status = status;
       a.percentage = percent;
+      if (changed) this.announce(a.kind, a);
       await hook(percent, a.cancel.signal);
     };
   }
@@ -244,6 +273,7 @@ export class BackupService {
         if (!(e instanceof RestartFromZero)) throw e;
         a.status = 'RESET';
         a.percentage = 0;
+        this.announce(a.kind, a);
         onReset?.();
       }
     }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { BackupService, BusyError } from './backup-service.js';
 import { BodyTooLarge, parseOptionalObject, readBody, sendError, sendJson, sendText } from './http-util.js';
+import { progressSockets } from './progress-socket.js';
 import { recoverInterruptedRestore } from './restorer.js';
 import { ensureSampleDatabase, sampleDatabasePath } from './sample-db.js';
 import { handleCancel, handleCreate, handleGet, handleRestore, handleStatus, noSuchBackup, type WorkContext } from './work-routes.js';
@@ -206,6 +207,16 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
       sendError(res, 500, 'The emulator hit an internal error; see its log.');
     });
   });
+  // The WebSocket routes (live progress of every run, and the create/restore twins).
+  const live = progressSockets({ service, bytesPerSecond: opts.bytesPerSecond, closing: closing.signal, jobs, log });
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: string) => {
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    };
+    if (!fromLoopback(req)) return refuse('403 Forbidden');
+    if (!live.upgrade(req, socket, head)) refuse('404 Not Found');
+  });
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -227,6 +238,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<RunningEmula
     close() {
       closed ??= (async () => {
         closing.abort(new Error('emulator closing'));
+        live.close();
         const done = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         for (const s of sockets) s.destroy();

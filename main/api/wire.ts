@@ -51,6 +51,18 @@ export const wireStreamedProgress = z.object({
   backup: wireBackup.optional(),
 });
 
+/** One run in a BackupsStreamedProgress: a BackupStreamedProgress, validated like the streamed create's. */
+const wireRunProgress = wireStreamedProgress;
+
+/**
+ * BackupsStreamedProgress (the WebSocket `/backups/streamed/progress`): every backup and restore in
+ * progress, whoever started it. Both lists are optional; a missing one means none of that kind.
+ */
+export const wireBackupsStreamedProgress = z.object({
+  backups: z.array(wireRunProgress).nullable().optional(),
+  restorations: z.array(wireRunProgress).nullable().optional(),
+});
+
 /** BackupStatus (`GET /backup/{id}/creation/status` and the restore twin), same percentage rule. */
 export const wireBackupStatus = z.object({
   value: lenientEnum(BACKUP_STATUSES).optional(),
@@ -81,6 +93,8 @@ export interface BackupProgress {
   status: BackupStatus;
   percentage: number | null;
   backup?: Backup;
+  /** The backup being made, when the server names it while it runs (the emulator's extra `backup_id`). */
+  backupId?: string;
 }
 
 export function fromWireBackup(w: z.output<typeof wireBackup>): Backup {
