@@ -26,6 +26,8 @@ import { Runner, type Ending, type HeldLock, type RestoreDetails, type Run, type
 import { LockWait, WAIT_NOTICE_MS, WAIT_POLL_MS } from './lock-wait.js';
 import { UNNAMED_BACKUP, afterBackup, makeBackup } from './backup-run.js';
 import { restorePlan } from './restore-run.js';
+import { OwedWatch, owedFromHistory, owesBackup, piecesOsAnswers } from './owed.js';
+import { nextOverdueChange, overdueOf } from './overdue.js';
 
 export { UNNAMED_BACKUP, WAIT_NOTICE_MS, WAIT_POLL_MS, type RunLockFn };
 
@@ -50,6 +52,8 @@ export interface EngineOptions {
   stallMinutesOverride?: number;
   deletions?: { record(d: DeletionRecord): Promise<void> };
   coalesceMs?: number;
+  /** Does PiecesOS answer now (an owed backup waits for this)? Default: its health check, then the list. */
+  available?: () => Promise<boolean>;
 }
 
 export interface RunFinished {
@@ -108,6 +112,10 @@ export class BackupEngine {
   #unsubscribe: (() => void) | null = null;
   /** An automatic backup that came due while a restore ran: it runs when the restore ends. */
   #deferred: Trigger | null = null;
+  /** A backup owed since an automatic one could not run (PiecesOS away, signed out); see owed.ts. */
+  #owed: { since: string } | null = null;
+  readonly #owedWatch: OwedWatch;
+  #overdueTimer: TimerHandle | null = null;
 
   constructor(opts: EngineOptions) {
     this.#o = opts;
@@ -139,6 +147,11 @@ export class BackupEngine {
       changed: () => this.#emitState(),
       long: (info) => this.#events.emit('waiting-long', info),
     });
+    this.#owedWatch = new OwedWatch({
+      clock: this.#clock,
+      available: opts.available ?? (() => piecesOsAnswers(opts.api)),
+      ready: () => this.#runOwed(),
+    });
   }
 
   on<K extends keyof EngineEvents>(event: K, listener: (p: EngineEvents[K]) => void): () => void {
@@ -158,6 +171,7 @@ export class BackupEngine {
       if (success) this.#lastSuccess = successOf(success);
       const last = backups.find((e) => e.result !== 'skipped');
       if (last?.result === 'failed' && last.error) this.#lastError = last.error;
+      this.#owed = owedFromHistory(history);
     } catch (e) {
       this.#log('warn', `Could not read the run history (${(e as Error).message}); starting without it.`);
     }
@@ -172,11 +186,15 @@ export class BackupEngine {
         }
         this.#arm();
       }
+      this.#watchOwed();
+      this.#armOverdue();
       this.#emitState();
     });
     this.#arm();
+    this.#armOverdue();
     this.#emitState();
     this.checkCatchUp();
+    this.#watchOwed();
   }
 
   /** Cancel a backup or restore in flight (it is recorded `canceled`) and clear every timer. */
@@ -188,6 +206,9 @@ export class BackupEngine {
     this.#scheduleTimer = null;
     this.#clearRetry();
     this.#wait.end();
+    this.#owedWatch.stop();
+    this.#clock.clearTimeout(this.#overdueTimer);
+    this.#overdueTimer = null;
     this.#deferred = null;
     this.#unsubscribe?.();
     this.#unsubscribe = null;
@@ -225,6 +246,14 @@ export class BackupEngine {
       nextRun: this.#nextRun === null ? null : new Date(this.#nextRun).toISOString(),
       retry: this.#retry ? { at: new Date(this.#retry.at).toISOString(), attempt: this.#retry.attempt } : null,
       waiting,
+      owed: this.#owed,
+      overdue: overdueOf({
+        now: this.#clock.now(),
+        lastSuccessAt: this.#lastSuccess?.at ?? null,
+        scheduleSetAt: s.scheduleSetAt,
+        spec: this.#spec(s),
+        overdueDays: s.overdueDays,
+      }),
     };
   }
 
@@ -354,6 +383,8 @@ export class BackupEngine {
         this.#lastSuccess = successOf({ ...fields, finishedAt });
         this.#lastError = null;
         this.#retryChain = 0;
+        this.#owed = null;
+        this.#owedWatch.stop();
         await this.#afterBackup(api, run, made);
         return { ...fields, finishedAt };
       },
@@ -389,8 +420,50 @@ export class BackupEngine {
     if (entry.result === 'failed') this.#lastError = entry.error ?? null;
     const attempt = run.trigger === 'retry' ? this.#retryChain : 0;
     const retryAt = entry.result === 'failed' ? this.#maybeRetry(failure) : null;
+    if (retryAt === null && entry.result === 'failed' && !this.#stopping) {
+      // No retry left: a backup that could not reach PiecesOS is owed until it can; one that
+      // failed for another reason ran, so nothing is owed any more.
+      if (owesBackup(entry)) this.#owed ??= { since: entry.finishedAt };
+      else if (run.trigger !== 'manual') this.#owed = null;
+    }
+    this.#watchOwed();
+    this.#armOverdue();
     this.#events.emit('run-finished', { entry, retryAt: retryAt === null ? null : new Date(retryAt).toISOString(), attempt });
     this.#emitState();
+  }
+
+  // --- owed backup (PiecesOS away at the scheduled time) --------------------------------------
+
+  /** Watch for PiecesOS while a backup is owed and nothing else will make it (a run, a retry, a pause). */
+  #watchOwed(): void {
+    const quiet = this.#started && !this.#stopping && this.#owed !== null && !this.#runs.current && !this.#retry && this.#pausedUntil(this.#settings()) === null;
+    if (quiet) this.#owedWatch.start();
+    else this.#owedWatch.stop();
+  }
+
+  /** PiecesOS answers again: the one owed backup, whatever was missed meanwhile. */
+  #runOwed(): void {
+    if (!this.#started || this.#stopping || this.#owed === null || this.#pausedUntil(this.#settings()) !== null) return;
+    this.#log('info', 'PiecesOS is available again: making the backup that could not run.');
+    if (!this.#automatic('catch-up')) this.#watchOwed();
+  }
+
+  // --- overdue --------------------------------------------------------------------------------
+
+  /** Re-evaluate overdue when its answer next changes by itself (chunked like the schedule). */
+  #armOverdue(): void {
+    this.#clock.clearTimeout(this.#overdueTimer);
+    this.#overdueTimer = null;
+    if (!this.#started || this.#stopping) return;
+    const s = this.#settings();
+    const now = this.#clock.now();
+    const at = nextOverdueChange({ now, lastSuccessAt: this.#lastSuccess?.at ?? null, scheduleSetAt: s.scheduleSetAt, spec: this.#spec(s), overdueDays: s.overdueDays });
+    if (at === null) return;
+    this.#overdueTimer = this.#clock.setTimeout(() => {
+      this.#overdueTimer = null;
+      this.#armOverdue();
+      this.#emitState();
+    }, Math.max(0, Math.min(at - now, WAKE_CHUNK_MS)));
   }
 
   /** The window's list shows the safety backup; the schedule goes on, with a backup that came due meanwhile. */

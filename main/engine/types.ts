@@ -71,6 +71,10 @@ export interface EngineState {
   retry: { at: string; attempt: number } | null;
   /** Set while a backup waits for another process's backup (phase `waiting`); absent or null otherwise. */
   waiting?: WaitingInfo | null;
+  /** An automatic backup could not run (PiecesOS away or signed out): one backup runs once PiecesOS answers. */
+  owed?: { since: string } | null;
+  /** No successful backup for too long (see overdue.ts): since the last one (or the schedule's start), whole days. */
+  overdue?: { since: string; days: number } | null;
 }
 
 /** Where the app's PiecesOS is and how it was found. */

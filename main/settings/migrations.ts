@@ -2,7 +2,7 @@
 // A file from a newer app (version above ours) is not migrated: the store uses its known keys,
 // validated, read-only, and never rewrites it (that would lose what the newer app added).
 
-export const SETTINGS_VERSION = 4;
+export const SETTINGS_VERSION = 5;
 
 type Raw = Record<string, unknown>;
 
@@ -30,6 +30,8 @@ export const MIGRATIONS: Record<number, (s: Raw) => Raw> = {
   2: (s) => ('stallMinutes' in s ? s : { ...s, stallMinutes: 10 }),
   // v3 → v4: `safetyBackupBeforeRestore` (back up the current data before a restore; on).
   3: (s) => ('safetyBackupBeforeRestore' in s ? s : { ...s, safetyBackupBeforeRestore: true }),
+  // v4 → v5: `overdueDays` (days without a backup before the app warns; 3).
+  4: (s) => ('overdueDays' in s ? s : { ...s, overdueDays: 3 }),
 };
 
 /** The file's version (0 when it has none). */

@@ -71,6 +71,8 @@ export const settingsSchema = z.object({
   stallMinutes: z.number().int().min(1).max(1440),
   /** Back up the current data before a restore replaces it (the window's checkbox starts from this). */
   safetyBackupBeforeRestore: z.boolean(),
+  /** Days without a successful backup before the app warns (or twice the schedule's interval when longer). */
+  overdueDays: z.number().int().min(1).max(365),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -90,4 +92,5 @@ export const DEFAULT_SETTINGS: Settings = {
   pausedUntil: null,
   stallMinutes: 10,
   safetyBackupBeforeRestore: true,
+  overdueDays: 3,
 };
