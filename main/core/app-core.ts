@@ -17,6 +17,7 @@ import { Emitter } from '../engine/emitter.js';
 import { openSettings, type StoreClass } from '../settings/store.js';
 import type { ScheduleSpec } from '../settings/schema.js';
 import { createNoticePolicy } from './notices.js';
+import { coalesceRefresh, watchRunFiles } from './list-refresh.js';
 import { handleInvoke, type HandlerContext } from '../ipc/handlers.js';
 import type { Backup } from '../api/wire.js';
 import { join } from 'node:path';
@@ -107,6 +108,8 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
   const policy = createNoticePolicy({ settings: () => settings.get(), clock });
   let lastBackups: Backup[] | null = null;
   let backupsError: Snapshot['backupsError'] = null;
+  /** When the list in `lastBackups` was read from PiecesOS (ISO); the window says "Updated 14:02". */
+  let backupsUpdatedAt: string | null = null;
 
   engine.on('state', (s) => events.emit('event:state', s));
   // A run ended by a shutdown or a crash is recorded as interrupted at the next start.
@@ -114,6 +117,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
   engine.on('backups', (list) => {
     lastBackups = list;
     backupsError = null;
+    backupsUpdatedAt = new Date(clock.now()).toISOString();
     events.emit('event:backups', list);
   });
   engine.on('run-finished', (ev) => {
@@ -135,19 +139,37 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
     events.emit('event:settings', next);
   });
 
-  const refreshBackups = async (): Promise<void> => {
+  type ListOutcome = { ok: true; backups: Backup[] } | { ok: false; error: NonNullable<Snapshot['backupsError']> };
+  const listBackups = async (): Promise<ListOutcome> => {
     try {
-      lastBackups = await (await api()).list();
+      const list = await (await api()).list();
+      lastBackups = list;
       backupsError = null;
-      events.emit('event:backups', lastBackups);
+      backupsUpdatedAt = new Date(clock.now()).toISOString();
+      events.emit('event:backups', list);
+      return { ok: true, backups: list };
     } catch (e) {
       backupsError = failureOf(e);
+      return { ok: false, error: backupsError };
     }
   };
+  const listRefresh = coalesceRefresh(listBackups, {
+    clock,
+    fallback: (): ListOutcome => ({ ok: false, error: { kind: 'internal', message: 'Pieces Backup is shutting down; the list was not refreshed.' } }),
+  });
+  /** The one way to refresh the backup list (window, watch, IPC, the PiecesOS watch): coalesced,
+   * at most once a second; listeners get event:backups. */
+  const refreshBackups = (): Promise<ListOutcome> => listRefresh.request();
+  // Another process on this settings folder (daemon, CLI, a second app) backed up, restored or
+  // pruned: its history or deletion log changed.
+  let unwatchRunFiles: (() => void) | null = null;
 
   const snapshot = async (): Promise<Snapshot> => {
+    // A window opens: the cached list at once, refreshed in the background; only the very first
+    // window waits for PiecesOS.
     if (lastBackups === null) await refreshBackups();
-    return { state: engine.getState(), connection, settings: settings.get(), backups: lastBackups, backupsError, history: await history.list().catch(() => []) };
+    else void refreshBackups();
+    return { state: engine.getState(), connection, settings: settings.get(), backups: lastBackups, backupsError, backupsUpdatedAt, history: await history.list().catch(() => []) };
   };
 
   const checkConnection = async (): Promise<ConnectionInfo> => {
@@ -169,6 +191,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
     engine, settings, history, api, snapshot, checkConnection,
     now: () => clock.now(),
     backupsChanged: () => void refreshBackups(),
+    refreshBackups,
   };
 
   const core: FullAppCore = {
@@ -179,8 +202,12 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
       if (settings.readOnly) notices.emit('notice', { kind: 'settings-read-only', title: 'Settings are read-only', body: settings.readOnly.reason });
       await recordInterruptedRun(opts.configDir, history).catch((e: unknown) => opts.log?.('warn', `Could not check for a run that was interrupted (${e instanceof Error ? e.message : String(e)}).`));
       await engine.start();
+      unwatchRunFiles ??= watchRunFiles(opts.configDir, () => void refreshBackups());
     },
     async stop() {
+      unwatchRunFiles?.();
+      unwatchRunFiles = null;
+      listRefresh.close();
       await engine.stop();
     },
     handle: (channel, payload) => handleInvoke(ctx, channel, payload),

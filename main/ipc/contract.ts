@@ -36,6 +36,9 @@ export interface Snapshot {
   settings: Settings;
   backups: Backup[] | null;
   backupsError: RunError | null;
+  /** When `backups` was read from PiecesOS (ISO 8601); null before the first successful list. A
+   * window gets the cached list at once and a fresh one as event:backups right after. */
+  backupsUpdatedAt: string | null;
   history: HistoryEntry[];
 }
 
@@ -51,7 +54,8 @@ export interface InvokeResponses {
   'app:snapshot': Snapshot;
   'backups:list': Backup[];
   'backups:create': { started: true };
-  'backups:delete': { deleted: string };
+  /** `alreadyDeleted`: PiecesOS no longer had it (HTTP 404): deleted elsewhere meanwhile. */
+  'backups:delete': { deleted: string; alreadyDeleted: boolean };
   'backups:restore': { started: true };
   'run:cancel': { canceled: boolean };
   'history:list': HistoryEntry[];

@@ -6,7 +6,9 @@ import type { BackupEngine } from '../engine/engine.js';
 import type { SettingsStore } from '../settings/store.js';
 import type { HistoryStore } from '../engine/history.js';
 import type { BackupsApi } from '../api/backups-api.js';
-import { failureOf } from '../api/errors.js';
+import type { Backup } from '../api/wire.js';
+import type { RunError } from '../engine/types.js';
+import { failureOf, isApiError } from '../api/errors.js';
 import { describeSchedule, nextRuns, validateSchedule } from '../engine/schedule.js';
 import type { ScheduleSpec } from '../settings/schema.js';
 import { SettingsReadOnlyError, SettingsValidationError } from '../settings/store.js';
@@ -21,6 +23,8 @@ export interface HandlerContext {
   now(): number;
   /** Tell listeners the backup list changed (after a delete). */
   backupsChanged?(): void;
+  /** List the backups again through the core's one coalesced refresh (listeners get event:backups). */
+  refreshBackups?(): Promise<{ ok: true; backups: Backup[] } | { ok: false; error: RunError }>;
 }
 
 class HandlerError extends Error {
@@ -51,7 +55,12 @@ type Handler = (ctx: HandlerContext, payload: any) => Promise<unknown>;
 
 export const INVOKE_HANDLERS: Record<InvokeChannel, Handler> = {
   'app:snapshot': (ctx) => ctx.snapshot(),
-  'backups:list': async (ctx) => (await ctx.api()).list(),
+  'backups:list': async (ctx) => {
+    if (!ctx.refreshBackups) return (await ctx.api()).list();
+    const r = await ctx.refreshBackups();
+    if (!r.ok) throw new HandlerError(r.error.kind, r.error.message);
+    return r.backups;
+  },
   'backups:create': async (ctx) => {
     const r = ctx.engine.backupNow('manual');
     if (!r.started) {
@@ -71,9 +80,16 @@ export const INVOKE_HANDLERS: Record<InvokeChannel, Handler> = {
   'backups:delete': async (ctx, p: { id: string }) => {
     const api = await ctx.api();
     const known = (await api.list()).find((b) => b.id === p.id);
-    await api.delete(p.id, known);
+    let alreadyDeleted = false;
+    try {
+      await api.delete(p.id, known);
+    } catch (e) {
+      // Gone already (another app, device or retention run deleted it): what was asked is true.
+      if (!isApiError(e) || e.kind !== 'http' || e.status !== 404) throw e;
+      alreadyDeleted = true;
+    }
     ctx.backupsChanged?.();
-    return { deleted: p.id };
+    return { deleted: p.id, alreadyDeleted };
   },
   'history:list': (ctx) => ctx.history.list(),
   'settings:update': (ctx, patch) => saving(() => ctx.settings.update(patch)),
