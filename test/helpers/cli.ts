@@ -11,7 +11,8 @@ export interface CliRun {
   stderr: string;
 }
 
-export function startCli(args: string[], env: Record<string, string | undefined> = {}): { child: ChildProcess; done: Promise<CliRun> } {
+/** A run still going after `killAfterMs` (default 30 s) is killed: a hung CLI fails its test instead of hanging it. */
+export function startCli(args: string[], env: Record<string, string | undefined> = {}, opts: { killAfterMs?: number } = {}): { child: ChildProcess; done: Promise<CliRun> } {
   const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, PIECES_OS_URL: undefined, ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -20,7 +21,7 @@ export function startCli(args: string[], env: Record<string, string | undefined>
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs ?? 30_000);
   const done = new Promise<CliRun>((resolve) =>
     child.on('close', (code, signal) => {
       clearTimeout(killer);
@@ -30,8 +31,8 @@ export function startCli(args: string[], env: Record<string, string | undefined>
   return { child, done };
 }
 
-export function runCliProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
-  return startCli(args, env).done;
+export function runCliProcess(args: string[], env: Record<string, string | undefined> = {}, opts: { killAfterMs?: number } = {}): Promise<CliRun> {
+  return startCli(args, env, opts).done;
 }
 
 /** Parses JSON lines output, failing loudly on a line that is not JSON. */
