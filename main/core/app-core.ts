@@ -111,7 +111,11 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
   /** When the list in `lastBackups` was read from PiecesOS (ISO); the window says "Updated 14:02". */
   let backupsUpdatedAt: string | null = null;
 
-  engine.on('state', (s) => events.emit('event:state', s));
+  engine.on('state', (s) => {
+    events.emit('event:state', s);
+    const n = policy.fromState(s);
+    if (n) notices.emit('notice', n);
+  });
   // A run ended by a shutdown or a crash is recorded as interrupted at the next start.
   trackRunsForInterruption(engine, opts.configDir, (m) => opts.log?.('warn', m));
   engine.on('backups', (list) => {

@@ -1,7 +1,7 @@
 // Which desktop notifications to show: built from the engine's run results, filtered by the
 // person's preferences, and rate-limited so a flapping server cannot flood the desktop.
 import type { Notice } from './types.js';
-import type { WaitingInfo } from '../engine/types.js';
+import type { EngineState, WaitingInfo } from '../engine/types.js';
 import type { RunFinished } from '../engine/engine.js';
 import type { Settings } from '../settings/schema.js';
 import type { Clock } from '../engine/clock.js';
@@ -12,7 +12,7 @@ import { describeHolder } from '../shared/waiting-text.js';
 /** Least time between two notices of one kind, and the most notices in any hour. */
 const MIN_GAP_MS: Record<Notice['kind'], number> = {
   failure: 15 * 60_000, 'not-signed-in': 60 * 60_000, success: 60_000, 'catch-up': 60_000, 'settings-reset': 0, 'waiting-long': 60 * 60_000, 'settings-read-only': 0,
-  'restore-finished': 0, 'restore-failed': 0, 'safety-backup-failed': 0,
+  'restore-finished': 0, 'restore-failed': 0, 'safety-backup-failed': 0, overdue: 24 * 60 * 60_000,
 };
 const MAX_PER_HOUR = 6;
 /** One per restore the person asked for: never held back by the backups' rate limit. */
@@ -48,6 +48,11 @@ function restoreNotice(ev: RunFinished): Notice | null {
   }
   // restore.ts's sentence: why, that PiecesOS keeps or puts back the original data, and what to do.
   return { kind: 'restore-failed', title: 'Restore failed', body: message };
+}
+
+/** "4 days"; "1 day" for one or less (the threshold is at least a day, so less is never shown). */
+export function overdueDaysText(days: number): string {
+  return days <= 1 ? '1 day' : `${days} days`;
 }
 
 function advice(kind: string): string {
@@ -103,6 +108,23 @@ export function createNoticePolicy(opts: { settings: () => Settings; clock: Cloc
         else if (prefs.onSuccess) n = { kind: 'success', title: 'Backup complete', body: e.bytes !== undefined ? `Your Pieces data is backed up (${formatBytes(e.bytes)}).` : 'Your Pieces data is backed up.' };
       }
       return n && allow(n.kind) ? n : null;
+    },
+    /** The overdue notice for an engine state: once, then at most once a day while it stays
+     * overdue; never while automatic backups are paused on purpose (the paused state says it). */
+    fromState(state: EngineState): Notice | null {
+      const o = state.overdue;
+      if (!o || state.pausedUntil !== null || state.phase === 'running') return null;
+      const last = lastByKind.get('overdue');
+      const now = opts.clock.now();
+      if (last !== undefined && now >= last && now - last < MIN_GAP_MS.overdue) return null;
+      const when = state.owed ? ' PiecesOS was not available at the scheduled time; it will back up as soon as PiecesOS is available.' : '';
+      const before = state.lastSuccess ? `The last backup was on ${formatLocalDateTime(state.lastSuccess.at)}.` : 'No backup has been made on this computer yet.';
+      const n: Notice = {
+        kind: 'overdue',
+        title: `No backup for ${overdueDaysText(o.days)}`,
+        body: `${before}${when} Open Pieces Backup to see why, or choose Back up now.`,
+      };
+      return allow(n.kind) ? n : null;
     },
     /** The one notice for an automatic backup that has waited over an hour for another process's
      * backup (the engine says it once per wait); `lockFile` is the lock to delete if none runs. */

@@ -8,7 +8,9 @@ export interface Notice {
   kind:
     | 'failure' | 'success' | 'catch-up' | 'not-signed-in' | 'waiting-long' | 'settings-reset' | 'settings-read-only'
     // A restore's outcome: always shown (the person asked for it and may have closed the window).
-    | 'restore-finished' | 'restore-failed' | 'safety-backup-failed';
+    | 'restore-finished' | 'restore-failed' | 'safety-backup-failed'
+    // No successful backup for too long (at most once a day).
+    | 'overdue';
   title: string;
   body: string;
 }

@@ -115,7 +115,6 @@ export class BackupEngine {
   /** A backup owed since an automatic one could not run (PiecesOS away, signed out); see owed.ts. */
   #owed: { since: string } | null = null;
   readonly #owedWatch: OwedWatch;
-  #overdueTimer: TimerHandle | null = null;
 
   constructor(opts: EngineOptions) {
     this.#o = opts;
@@ -178,7 +177,7 @@ export class BackupEngine {
     const s = this.#settings();
     if (s.scheduleSetAt === null && !this.#o.settings.readOnly) this.#safely(() => this.#o.settings.setScheduleSetAt(this.#iso()));
     this.#unsubscribe = this.#o.settings.onChange((next, prev) => {
-      if (JSON.stringify(next.schedule) !== JSON.stringify(prev.schedule) || next.pausedUntil !== prev.pausedUntil || next.catchUp !== prev.catchUp) {
+      if (JSON.stringify(next.schedule) !== JSON.stringify(prev.schedule) || next.pausedUntil !== prev.pausedUntil || next.catchUp !== prev.catchUp || next.overdueDays !== prev.overdueDays) {
         if (next.pausedUntil !== null) {
           this.#clearRetry();
           this.#wait.dropAutomatic();
@@ -187,11 +186,9 @@ export class BackupEngine {
         this.#arm();
       }
       this.#watchOwed();
-      this.#armOverdue();
       this.#emitState();
     });
     this.#arm();
-    this.#armOverdue();
     this.#emitState();
     this.checkCatchUp();
     this.#watchOwed();
@@ -207,8 +204,6 @@ export class BackupEngine {
     this.#clearRetry();
     this.#wait.end();
     this.#owedWatch.stop();
-    this.#clock.clearTimeout(this.#overdueTimer);
-    this.#overdueTimer = null;
     this.#deferred = null;
     this.#unsubscribe?.();
     this.#unsubscribe = null;
@@ -427,7 +422,6 @@ export class BackupEngine {
       else if (run.trigger !== 'manual') this.#owed = null;
     }
     this.#watchOwed();
-    this.#armOverdue();
     this.#events.emit('run-finished', { entry, retryAt: retryAt === null ? null : new Date(retryAt).toISOString(), attempt });
     this.#emitState();
   }
@@ -446,24 +440,6 @@ export class BackupEngine {
     if (!this.#started || this.#stopping || this.#owed === null || this.#pausedUntil(this.#settings()) !== null) return;
     this.#log('info', 'PiecesOS is available again: making the backup that could not run.');
     if (!this.#automatic('catch-up')) this.#watchOwed();
-  }
-
-  // --- overdue --------------------------------------------------------------------------------
-
-  /** Re-evaluate overdue when its answer next changes by itself (chunked like the schedule). */
-  #armOverdue(): void {
-    this.#clock.clearTimeout(this.#overdueTimer);
-    this.#overdueTimer = null;
-    if (!this.#started || this.#stopping) return;
-    const s = this.#settings();
-    const now = this.#clock.now();
-    const at = nextOverdueChange({ now, lastSuccessAt: this.#lastSuccess?.at ?? null, scheduleSetAt: s.scheduleSetAt, spec: this.#spec(s), overdueDays: s.overdueDays });
-    if (at === null) return;
-    this.#overdueTimer = this.#clock.setTimeout(() => {
-      this.#overdueTimer = null;
-      this.#armOverdue();
-      this.#emitState();
-    }, Math.max(0, Math.min(at - now, WAKE_CHUNK_MS)));
   }
 
   /** The window's list shows the safety backup; the schedule goes on, with a backup that came due meanwhile. */
@@ -542,6 +518,12 @@ export class BackupEngine {
         this.#nextRun = this.#due = next.getTime();
         wakeAt = this.#due;
       }
+    }
+    if (paused !== 'resume') {
+      // The same timer also wakes when "overdue" next changes (it begins, or its day count grows),
+      // so the state says it without polling; paused until resumed, the paused state says it.
+      const overdueAt = nextOverdueChange({ now, lastSuccessAt: this.#lastSuccess?.at ?? null, scheduleSetAt: s.scheduleSetAt, spec, overdueDays: s.overdueDays });
+      if (overdueAt !== null && (wakeAt === null || overdueAt < wakeAt)) wakeAt = overdueAt;
     }
     if (wakeAt !== null) {
       const delay = Math.max(0, Math.min(wakeAt - now, WAKE_CHUNK_MS));

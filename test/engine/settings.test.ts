@@ -96,9 +96,28 @@ test('safetyBackupBeforeRestore: on by default, filled in (on) for a version-3 f
       assert.equal(s.get().stallMinutes, 20, 'the rest of the file is kept');
       assert.equal((await s.update({ safetyBackupBeforeRestore: false })).safetyBackupBeforeRestore, false);
       const onDisk = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
-      assert.equal(onDisk.version, 4);
+      assert.equal(onDisk.version, SETTINGS_VERSION);
       assert.equal(onDisk.safetyBackupBeforeRestore, false);
       await assert.rejects(s.update({ safetyBackupBeforeRestore: 'yes' } as never), /safetyBackupBeforeRestore/);
+    } finally {
+      s.close();
+    }
+  }));
+
+test('overdueDays: 3 by default, filled in for a version-4 file, an integer of at least 1', () =>
+  withDir(async (dir) => {
+    assert.equal(DEFAULT_SETTINGS.overdueDays, 3);
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ version: 4, catchUp: false }));
+    const s = openSettings({ configDir: dir });
+    try {
+      assert.equal(s.get().overdueDays, 3);
+      assert.equal(s.get().catchUp, false, 'the rest of the file is kept');
+      assert.equal((await s.update({ overdueDays: 7 })).overdueDays, 7);
+      await assert.rejects(s.update({ overdueDays: 0 }));
+      await assert.rejects(s.update({ overdueDays: 1.5 }));
+      const onDisk = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
+      assert.equal(onDisk.version, SETTINGS_VERSION);
+      assert.equal(onDisk.overdueDays, 7);
     } finally {
       s.close();
     }
