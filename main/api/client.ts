@@ -432,6 +432,10 @@ function toProgress(raw: unknown, op: Operation): BackupProgress {
   const w = validate(wireStreamedProgress, raw, 'a progress value');
   const p: BackupProgress = { status: w.status ?? 'UNKNOWN', percentage: w.percentage ?? null };
   if (w.backup) p.backup = fromWireBackup(w.backup);
+  // Not in the published model: a server that names the backup while it runs lets a dropped
+  // stream be followed up with creation/status (unknown fields are otherwise ignored).
+  const named = (raw as { backup_id?: unknown }).backup_id;
+  if (typeof named === 'string' && named !== '') p.backupId = named;
   return p;
 }
 

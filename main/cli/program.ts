@@ -81,6 +81,10 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = ne
     .description('show the recorded backup runs, newest first')
     .action(run(async () => (await import('./commands/history.js')).historyCommand(io, globals())));
   program
+    .command('status')
+    .description('what Pieces Backup is doing (running, paused, owed, overdue), the last backup and failure, the next one, and whether PiecesOS answers')
+    .action(run(async () => (await import('./commands/status.js')).statusCommand(io, globals())));
+  program
     .command('prune')
     .description('apply the saved retention policy now (under the backup lock), or only say what it would delete')
     .option('--dry-run', 'only say what would be deleted', false)

@@ -118,6 +118,8 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
   });
   // A run ended by a shutdown or a crash is recorded as interrupted at the next start.
   trackRunsForInterruption(engine, opts.configDir, (m) => opts.log?.('warn', m));
+  // Every list that succeeds says so here: then "not signed in" from an earlier run is no longer true.
+  events.on('event:backups', () => engine.listSucceeded());
   engine.on('backups', (list) => {
     lastBackups = list;
     backupsError = null;
@@ -128,8 +130,17 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
     const kind = ev.entry.error?.kind;
     // A discovered PiecesOS may have moved to another port: rediscover on the next attempt.
     if (kind === 'unreachable' && connection.source === 'discovered') dropClient();
-    if (kind && TRANSPORT_KINDS.has(kind as ApiErrorKind)) setConnection({ ...connection, reachable: false });
-    else if (ev.entry.result === 'completed' && !connection.reachable) setConnection({ ...connection, reachable: true });
+    if (kind && TRANSPORT_KINDS.has(kind as ApiErrorKind)) {
+      // "Not reachable" only when PiecesOS does not answer its health check: a stream that dropped
+      // or stalled while it answers is said as such (from the engine's last error), not as offline.
+      const url = connection.url;
+      if (url === null) setConnection({ ...connection, reachable: false });
+      else {
+        void probe(url).then((p) => {
+          if (connection.url === url && connection.reachable !== p.ok) setConnection({ ...connection, reachable: p.ok });
+        });
+      }
+    } else if (ev.entry.result === 'completed' && !connection.reachable) setConnection({ ...connection, reachable: true });
     void history.list().then((h) => events.emit('event:history', h), () => undefined);
     const n = policy.fromRun(ev);
     if (n) notices.emit('notice', n);

@@ -2,7 +2,8 @@
 // retention when it is on, and a fresh list for the window. Neither of the latter can turn a
 // backup that was made into a failure.
 import type { BackupsApi } from '../api/backups-api.js';
-import { failureOf } from '../api/errors.js';
+import { failureOf, isApiError } from '../api/errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Backup } from '../api/wire.js';
 import type { RetentionPolicy } from '../settings/schema.js';
 import type { DeletionRecord } from './history.js';
@@ -12,6 +13,9 @@ import type { Run } from './run.js';
 import type { RunError } from './types.js';
 
 /** Said in the history and the log when PiecesOS completed a backup without naming it. */
+/** Said in the history when the stream stalled or dropped but PiecesOS made the backup anyway. */
+export const FINISHED_ANYWAY = 'The connection to PiecesOS ended before the backup finished, but PiecesOS finished it anyway; it was not made again.';
+
 export const UNNAMED_BACKUP = 'PiecesOS did not say which backup it made, so retention was skipped for this run (it never deletes without knowing the new backup).';
 
 /** Make the backup: PiecesOS's streamed create, with the run's progress and limits. */
@@ -67,4 +71,63 @@ export async function afterBackup(api: BackupsApi, made: Backup | null, o: After
   if (outcome.deleted.length || outcome.failed.length) o.onRetention(outcome);
   const gone = new Set(outcome.deleted.map((b) => b.id));
   o.onBackups(plan.list.filter((b) => !gone.has(b.id)));
+}
+
+/** Failures after which the backup may still have been made: the stream went away, PiecesOS may not have. */
+const MAYBE_FINISHED: ReadonlySet<string> = new Set(['stalled', 'connection-lost']);
+const FOLLOW_POLL_MS = 1000;
+/** A backup still running after the stream dropped is followed while its progress moves at most this long apart. */
+const FOLLOW_QUIET_MS = 60_000;
+
+/** A backup whose stream stalled or dropped, which PiecesOS may have finished anyway: the id it
+ * named while it ran, the ids that existed before it began (null when unknown), when it began. */
+export interface MaybeMade {
+  id: string | null;
+  before: ReadonlySet<string> | null;
+  startedAt: string;
+}
+
+/** What to ask PiecesOS later about a backup run that failed, or null when its failure says it was not made. */
+export function maybeMade(run: Run, failure: unknown, before: ReadonlySet<string> | null): MaybeMade | null {
+  if (run.canceledBy || run.signal.aborted || !isApiError(failure) || !MAYBE_FINISHED.has(failure.kind)) return null;
+  return { id: run.creating, before, startedAt: run.startedAt };
+}
+
+/**
+ * Did PiecesOS make the backup `m` anyway? Asked right after its stream stalled or dropped, and
+ * again before its retry, so a backup that finished is recorded as made instead of being made
+ * twice. With the id PiecesOS named while it ran: creation/status, followed (into `run`'s
+ * progress) while it still moves; else the list compared with what existed before: exactly one
+ * new backup of this device, made since the run began. The backup, or null when it did not
+ * finish or nobody can tell.
+ */
+export async function finishedAnyway(api: BackupsApi, run: Run, m: MaybeMade, identity: DeviceIdentityStore): Promise<Backup | null> {
+  try {
+    if (m.id !== null) {
+      let seen = '';
+      let movedAt = Date.now();
+      for (;;) {
+        const s = await api.creationStatus(m.id, { signal: run.signal });
+        if (s.status === 'COMPLETED') return s.backup;
+        if (s.status !== 'IN-PROGRESS' && s.status !== 'INITIALIZED' && s.status !== 'RESET') return null;
+        const now = `${s.status} ${s.percentage}`;
+        if (now !== seen) {
+          seen = now;
+          movedAt = Date.now();
+          run.progress({ status: s.status, percentage: s.percentage });
+        } else if (Date.now() - movedAt >= Math.min(run.noProgressMs ?? FOLLOW_QUIET_MS, FOLLOW_QUIET_MS)) return null;
+        await sleep(FOLLOW_POLL_MS, undefined, { signal: run.signal });
+      }
+    }
+    if (m.before === null) return null;
+    const mine = (await identity.known())?.name ?? null;
+    const since = Date.parse(m.startedAt);
+    const made = (await api.list({ signal: run.signal })).filter(
+      (b) => !m.before!.has(b.id) && (mine === null || b.deviceName === mine) && !(Date.parse(b.created) < since - 60_000),
+    );
+    // Two new ones cannot be told apart: better a second backup than claiming the wrong one.
+    return made.length === 1 ? made[0]! : null;
+  } catch {
+    return null;
+  }
 }

@@ -24,7 +24,7 @@ import { planPrune, type PrunePlan } from './prune.js';
 import type { DeviceIdentityStore } from './device-identity.js';
 import { Runner, type Ending, type HeldLock, type RestoreDetails, type Run, type RunLockFn, type RunPlan } from './run.js';
 import { LockWait, WAIT_NOTICE_MS, WAIT_POLL_MS } from './lock-wait.js';
-import { UNNAMED_BACKUP, afterBackup, makeBackup } from './backup-run.js';
+import { FINISHED_ANYWAY, UNNAMED_BACKUP, afterBackup, finishedAnyway, makeBackup, maybeMade, type MaybeMade } from './backup-run.js';
 import { restorePlan } from './restore-run.js';
 import { OwedWatch, owedFromHistory, owesBackup, piecesOsAnswers } from './owed.js';
 import { nextOverdueChange, overdueOf } from './overdue.js';
@@ -35,6 +35,8 @@ export const WAKE_CHUNK_MS = 10 * 60_000;
 /** A scheduled wake this late means the process slept through the fire time: it is a catch-up. */
 const LATE_MS = 2 * 60_000;
 const STOP_GRACE_MS = 4000;
+/** The list asked for beside each create (to tell later whether a dropped backup was made) gives up after this. */
+const BEFORE_LIST_MS = 10_000;
 
 export interface EngineOptions {
   api: () => Promise<BackupsApi>;
@@ -103,6 +105,8 @@ export class BackupEngine {
   #lastSuccess: EngineState['lastSuccess'] = null;
   #retry: { at: number; attempt: number; timer: TimerHandle } | null = null;
   #retryChain = 0;
+  /** The last backup run's stream stalled or dropped: what its retry asks PiecesOS before making another. */
+  #maybeMade: MaybeMade | null = null;
   #scheduleTimer: TimerHandle | null = null;
   #due: number | null = null;
   #nextRun: number | null = null;
@@ -229,7 +233,9 @@ export class BackupEngine {
     const phase: EngineState['phase'] = r?.started ? 'running'
       : waiting ? 'waiting'
       : paused !== null ? 'paused'
-      : this.#lastError && TRANSPORT_KINDS.has(this.#lastError.kind as never) ? 'offline'
+      // Offline only when PiecesOS could not be reached at all: a stream that dropped or stalled
+      // means it answered, and saying "not running" then would send the person to start it.
+      : this.#lastError?.kind === 'unreachable' ? 'offline'
       : this.#lastError ? 'error'
       : 'idle';
     return {
@@ -239,7 +245,7 @@ export class BackupEngine {
       lastError: this.#lastError,
       lastSuccess: this.#lastSuccess,
       nextRun: this.#nextRun === null ? null : new Date(this.#nextRun).toISOString(),
-      retry: this.#retry ? { at: new Date(this.#retry.at).toISOString(), attempt: this.#retry.attempt } : null,
+      retry: this.#retry ? { at: new Date(this.#retry.at).toISOString(), attempt: this.#retry.attempt, attempts: s.retries.maxRetries + 1 } : null,
       waiting,
       owed: this.#owed,
       overdue: overdueOf({
@@ -287,6 +293,14 @@ export class BackupEngine {
     const entry = await run.done;
     const message = entry.error?.message ?? 'The restore did not start.';
     return { started: false, reason: entry.error?.kind === 'already-running' ? 'already-running' : 'lock-error', message };
+  }
+
+  /** A list call just succeeded: PiecesOS answers and the person is signed in, so a "not signed
+   * in" from the last run is no longer true and stops being shown (the run stays in the history). */
+  listSucceeded(): void {
+    if (this.#lastError?.kind !== 'not-signed-in') return;
+    this.#lastError = null;
+    this.#emitState();
   }
 
   /** Cancel the backup or restore in flight, through PiecesOS; false when none runs. */
@@ -372,8 +386,37 @@ export class BackupEngine {
       },
       work: async (run) => {
         const api = await this.#o.api();
-        const made = await makeBackup(api, run, this.#o.identity);
-        const fields: Partial<HistoryEntry> = made ? { bytes: made.bytes, backupId: made.id } : { note: UNNAMED_BACKUP };
+        // A retry first asks whether the attempt before it, whose stream stalled or dropped, was
+        // made after all (PiecesOS may have gone on): then it is recorded, not made twice.
+        const earlier = run.trigger === 'retry' ? this.#maybeMade : null;
+        this.#maybeMade = null;
+        let made: Backup | null = earlier ? await finishedAnyway(api, run, earlier, this.#o.identity) : null;
+        let note = made ? FINISHED_ANYWAY : undefined;
+        if (!made) {
+          // What existed before, asked alongside the create (never delaying it): if the stream drops
+          // and PiecesOS never named the backup, a new one in the list tells that it was made anyway.
+          const before = api.list({ signal: AbortSignal.any([run.signal, AbortSignal.timeout(BEFORE_LIST_MS)]) }).then((l) => new Set(l.map((b) => b.id)), () => null);
+          try {
+            made = await makeBackup(api, run, this.#o.identity);
+          } catch (e) {
+            const m = maybeMade(run, e, null);
+            if (m) m.before = await before;
+            const anyway = m ? await finishedAnyway(api, run, m, this.#o.identity) : null;
+            if (!anyway) {
+              this.#maybeMade = m;
+              throw e;
+            }
+            made = anyway;
+            note = FINISHED_ANYWAY;
+          }
+        }
+        if (note) {
+          this.#log('info', `The backup's stream ended early, but PiecesOS finished backup ${made!.id}; it was recorded as made, not made again.`);
+          run.status = 'COMPLETED';
+          run.percentage = 100;
+          run.creating = null;
+        }
+        const fields: Partial<HistoryEntry> = made ? { bytes: made.bytes, backupId: made.id, ...(note ? { note } : {}) } : { note: UNNAMED_BACKUP };
         const finishedAt = this.#iso(); // the backup's end, not retention's
         this.#lastSuccess = successOf({ ...fields, finishedAt });
         this.#lastError = null;

@@ -146,3 +146,9 @@ export function trackRunsForInterruption(
   ];
   return () => offs.forEach((off) => off());
 }
+
+/** The run a live process is making now, as its marker names it (for `pieces-backup status`), or null. */
+export async function runInProgress(configDir: string, now: number = Date.now()): Promise<RunMarker | null> {
+  const m = await readMarker(join(configDir, RUN_MARKER_FILE));
+  return m && m !== 'corrupt' && (await mayStillRun(configDir, m, now)) ? m : null;
+}

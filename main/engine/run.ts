@@ -72,7 +72,8 @@ export class Run {
     if (p.percentage !== null) this.percentage = Math.max(0, Math.min(100, p.percentage));
     if (p.status === 'RESET') this.percentage = 0;
     // Only a backup being made can be canceled by id; the backup a restore carries is the one restored.
-    if (p.backup && p.status !== 'COMPLETED' && (this.kind === 'backup' || this.phase === 'safety-backup')) this.creating = p.backup.id;
+    const named = p.backup?.id ?? p.backupId;
+    if (named && p.status !== 'COMPLETED' && (this.kind === 'backup' || this.phase === 'safety-backup')) this.creating = named;
     this.#onProgress();
   };
 

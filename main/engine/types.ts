@@ -67,8 +67,9 @@ export interface EngineState {
   lastSuccess: { at: string; bytes?: number; backupId?: string } | null;
   /** Next scheduled run (ISO), null when off or paused indefinitely. */
   nextRun: string | null;
-  /** A retry waiting to happen (ISO), with its attempt number. */
-  retry: { at: string; attempt: number } | null;
+  /** A retry waiting to happen (ISO), with its attempt number (1 for the first retry, so the
+   * second attempt) and how many attempts there are in all (the first one plus maxRetries). */
+  retry: { at: string; attempt: number; attempts?: number } | null;
   /** Set while a backup waits for another process's backup (phase `waiting`); absent or null otherwise. */
   waiting?: WaitingInfo | null;
   /** An automatic backup could not run (PiecesOS away or signed out): one backup runs once PiecesOS answers. */

@@ -45,7 +45,8 @@ test('cancel() of a backup PiecesOS has named sends creation/cancel while the st
       const entry = await run.done;
       assert.equal(entry.result, 'canceled');
       assert.equal(entry.error?.kind, 'canceled');
-      assert.deepEqual(seen, ['POST /backups/create/streamed', 'POST /backup/b-42/creation/cancel (stream open: true)']);
+      // (The engine also lists what exists before each backup, beside the create; not part of the cancel.)
+      assert.deepEqual(seen.filter((s) => s !== 'GET /backups'), ['POST /backups/create/streamed', 'POST /backup/b-42/creation/cancel (stream open: true)']);
       await engine.stop();
       client.close();
     });

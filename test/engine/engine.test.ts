@@ -308,13 +308,13 @@ test('transient failures retry with exponential backoff and a cap; then success'
   const first = r.engine.backupNow();
   assert.ok(first.started);
   assert.equal((await first.done).error?.kind, 'unreachable');
-  assert.deepEqual(r.engine.getState().retry, { at: new Date(START + 30_000).toISOString(), attempt: 1 });
+  assert.deepEqual(r.engine.getState().retry, { at: new Date(START + 30_000).toISOString(), attempt: 1, attempts: 4 });
 
   // 2: it is back but answers 500.
   await r.emulatorUp({ serverError: true });
   await r.run(30_000);
   assert.equal(r.starts, 2);
-  assert.deepEqual(r.engine.getState().retry, { at: new Date(START + 80_000).toISOString(), attempt: 2 });
+  assert.deepEqual(r.engine.getState().retry, { at: new Date(START + 80_000).toISOString(), attempt: 2, attempts: 4 });
 
   // 3: the stream goes quiet mid-backup (the client gives up after 300 ms of silence).
   r.emu.setFaults({ stallAtPercent: 0 });
@@ -343,7 +343,8 @@ test('retries are bounded; not-signed-in is never retried', { timeout: 30_000 },
   r.engine.backupNow();
   await r.run(HOUR);
   assert.equal(r.starts, 3);
-  assert.equal(r.engine.getState().phase, 'offline');
+  // A dropped connection is no proof PiecesOS is gone: an error, not "offline".
+  assert.equal(r.engine.getState().phase, 'error');
   assert.equal(r.engine.getState().lastError?.kind, 'connection-lost');
   assert.equal(r.engine.getState().retry, null);
   r.emu.setFaults({ notSignedIn: true });

@@ -1,0 +1,109 @@
+// `pieces-backup status`: what Pieces Backup is doing and how the backups stand, read from the
+// shared settings folder (settings, history, the run marker beside the backup lock) without
+// starting an engine, so it is the same answer whichever process (app, daemon, CLI) runs them;
+// and whether PiecesOS answers now. A retry or a wait for the lock lives only in the memory of
+// the process that plans it, so it is not shown here.
+import type { CliIO, GlobalOptions } from '../context.js';
+import { configDirOf, connect } from '../context.js';
+import { probe } from '../../api/discovery.js';
+import { openHistory } from '../../engine/history.js';
+import { runInProgress } from '../../engine/interrupted.js';
+import { owedFromHistory } from '../../engine/owed.js';
+import { overdueOf } from '../../engine/overdue.js';
+import { nextRuns } from '../../engine/schedule.js';
+import { openSettings } from '../../settings/store.js';
+import type { HistoryEntry, Trigger } from '../../engine/types.js';
+import { formatBytes, formatLocalDateTime } from '../../shared/format.js';
+import { safeJson, visible } from '../../shared/terminal-text.js';
+import { overdueDaysText } from '../../core/notices.js';
+
+export interface StatusJson {
+  /** The one word for now: a run in flight wins, then a pause, then an owed backup, then overdue. */
+  state: 'running' | 'paused' | 'owed' | 'overdue' | 'idle';
+  /** A run in flight in any process on this folder (its progress is that process's to show). */
+  running: { trigger: Trigger; startedAt: string; pid: number } | null;
+  /** Automatic backups paused until this ISO time, 'resume' (until resumed), or null. */
+  pausedUntil: string | null;
+  owed: { since: string } | null;
+  overdue: { since: string; days: number } | null;
+  lastSuccess: { at: string; bytes?: number; backupId?: string } | null;
+  /** The last failed backup since the last success, or null. */
+  lastFailure: { at: string; trigger: Trigger; kind: string; message: string } | null;
+  /** The next scheduled backup (ISO), null when the schedule is off or paused until resumed. */
+  nextRun: string | null;
+  piecesOs: { url: string | null; reachable: boolean; version: string | null };
+}
+
+/** The active pause, or null when none or it has ended. */
+function activePause(p: string | null, now: number): string | null {
+  if (p === null || p === 'resume') return p;
+  return Date.parse(p) > now ? p : null;
+}
+
+function lastOutcomes(history: HistoryEntry[]): Pick<StatusJson, 'lastSuccess' | 'lastFailure'> {
+  const backups = history.filter((e) => e.trigger !== 'restore');
+  const success = backups.find((e) => e.result === 'completed') ?? null;
+  const failure = backups.find((e) => e.result === 'failed' || e.result === 'completed');
+  return {
+    lastSuccess: success && { at: success.finishedAt, ...(success.bytes === undefined ? {} : { bytes: success.bytes }), ...(success.backupId === undefined ? {} : { backupId: success.backupId }) },
+    lastFailure: failure && failure.result === 'failed'
+      ? { at: failure.finishedAt, trigger: failure.trigger, kind: failure.error?.kind ?? 'internal', message: failure.error?.message ?? 'The backup failed.' }
+      : null,
+  };
+}
+
+export async function gatherStatus(io: CliIO, g: GlobalOptions, now = Date.now()): Promise<StatusJson> {
+  const dir = configDirOf(g);
+  const settingsStore = openSettings({ configDir: dir });
+  const s = settingsStore.get();
+  settingsStore.close();
+  const history = await openHistory(dir).list();
+  const marker = await runInProgress(dir, now);
+  const { lastSuccess, lastFailure } = lastOutcomes(history);
+  const pausedUntil = activePause(s.pausedUntil, now);
+  const owed = owedFromHistory(history);
+  const overdue = overdueOf({ now, lastSuccessAt: lastSuccess?.at ?? null, scheduleSetAt: s.scheduleSetAt, spec: s.schedule, overdueDays: s.overdueDays });
+  const from = pausedUntil === null ? now : pausedUntil === 'resume' ? null : Date.parse(pausedUntil);
+  const next = from === null ? undefined : nextRuns(s.schedule, new Date(from), 1)[0];
+  let piecesOs: StatusJson['piecesOs'] = { url: g.url ?? s.piecesOsUrl, reachable: false, version: null };
+  try {
+    const c = await connect(io, { ...g, timeout: Math.min(g.timeout, 2) });
+    // An address given or saved is not probed by connect: ask its health check.
+    const health = await probe(c.url, { timeoutMs: 2000 });
+    piecesOs = { url: c.url, reachable: health.ok, version: health.version ?? c.version };
+  } catch {
+    // Not answering is an answer here, not an error.
+  }
+  const running = marker && { trigger: marker.trigger, startedAt: marker.startedAt, pid: marker.pid };
+  const state: StatusJson['state'] = running ? 'running' : pausedUntil !== null ? 'paused' : owed ? 'owed' : overdue ? 'overdue' : 'idle';
+  return { state, running, pausedUntil, owed, overdue, lastSuccess, lastFailure, nextRun: next ? next.toISOString() : null, piecesOs };
+}
+
+/** The state line, in the words the tray and the window use. */
+function stateText(st: StatusJson): string {
+  if (st.running) return `Backing up (${st.running.trigger}, started ${formatLocalDateTime(st.running.startedAt)} by process ${st.running.pid})`;
+  if (st.pausedUntil === 'resume') return 'Paused until resumed';
+  if (st.pausedUntil !== null) return `Paused until ${formatLocalDateTime(st.pausedUntil)}`;
+  if (st.owed) return 'Will back up when PiecesOS is available';
+  if (st.overdue) return `No backup for ${overdueDaysText(st.overdue.days)}`;
+  return 'Idle';
+}
+
+export async function statusCommand(io: CliIO, g: GlobalOptions): Promise<number> {
+  const st = await gatherStatus(io, g);
+  if (g.json) {
+    io.out(safeJson(st) + '\n');
+    return 0;
+  }
+  const lines: Array<[string, string]> = [['State', stateText(st)]];
+  if (st.state !== 'owed' && st.owed) lines.push(['', 'Will back up when PiecesOS is available']);
+  if (st.state !== 'overdue' && st.overdue) lines.push(['', `No backup for ${overdueDaysText(st.overdue.days)}`]);
+  lines.push(['Last backup', st.lastSuccess ? `${formatLocalDateTime(st.lastSuccess.at)}${st.lastSuccess.bytes === undefined ? '' : ` (${formatBytes(st.lastSuccess.bytes)})`}` : 'none yet']);
+  if (st.lastFailure) lines.push(['Last failure', `${formatLocalDateTime(st.lastFailure.at)}: ${visible(st.lastFailure.message)}`]);
+  lines.push(['Next backup', st.nextRun ? formatLocalDateTime(st.nextRun) : st.pausedUntil === 'resume' ? 'none (paused until resumed)' : 'none (the schedule is off)']);
+  const where = st.piecesOs.url ? visible(st.piecesOs.url) : 'not found on this computer';
+  lines.push(['PiecesOS', st.piecesOs.reachable ? `${where}, version ${visible(st.piecesOs.version ?? 'unknown')} (answering)` : `${where} (not answering)`]);
+  const width = Math.max(...lines.map(([k]) => k.length)) + 2;
+  io.out(lines.map(([k, v]) => `${(k ? `${k}:` : '').padEnd(width)}${v}`).join('\n') + '\n');
+  return 0;
+}
