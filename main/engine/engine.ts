@@ -15,7 +15,7 @@ import type { Backup } from '../api/wire.js';
 import type { RetentionPolicy, ScheduleSpec, Settings } from '../settings/schema.js';
 import type { SettingsStore } from '../settings/store.js';
 import type { DeletionRecord, HistoryStore } from './history.js';
-import type { EngineState, HistoryEntry, RunError, RunKind, Trigger, WaitingInfo } from './types.js';
+import type { EngineState, ExternalRun, HistoryEntry, RunError, RunKind, Trigger, WaitingInfo } from './types.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { createCoalescer, type Coalescer } from './coalesce.js';
 import { Emitter } from './emitter.js';
@@ -119,6 +119,8 @@ export class BackupEngine {
   /** A backup owed since an automatic one could not run (PiecesOS away, signed out); see owed.ts. */
   #owed: { since: string } | null = null;
   readonly #owedWatch: OwedWatch;
+  /** A backup or restore another client (e.g. Pieces Desktop) runs in PiecesOS now, from the live watch. */
+  #external: ExternalRun | null = null;
 
   constructor(opts: EngineOptions) {
     this.#o = opts;
@@ -144,7 +146,7 @@ export class BackupEngine {
       clock: this.#clock,
       runLock: opts.runLock,
       log: (level, message) => this.#log(level, message),
-      busy: () => this.#runs.current !== null,
+      busy: () => this.#runs.current !== null || this.#external !== null,
       stopping: () => this.#stopping,
       run: (trigger, lock) => void this.#begin(trigger, lock), // its run ends the wait
       changed: () => this.#emitState(),
@@ -248,6 +250,7 @@ export class BackupEngine {
       retry: this.#retry ? { at: new Date(this.#retry.at).toISOString(), attempt: this.#retry.attempt, attempts: s.retries.maxRetries + 1 } : null,
       waiting,
       owed: this.#owed,
+      external: this.#runs.current ? null : this.#external,
       overdue: overdueOf({
         now: this.#clock.now(),
         lastSuccessAt: this.#lastSuccess?.at ?? null,
@@ -263,10 +266,30 @@ export class BackupEngine {
     return this.#begin(trigger, null);
   }
 
+  /**
+   * PiecesOS runs a backup or restore that another client started (null: none any more). Meanwhile
+   * no backup starts here (PiecesOS does one at a time); an automatic one that comes due runs once
+   * it is over.
+   */
+  setExternalRun(info: ExternalRun | null): void {
+    const ended = this.#external !== null && info === null;
+    this.#external = info === null ? null : { kind: info.kind, percentage: info.percentage };
+    this.#emitState();
+    if (!ended || this.#runs.current || this.#stopping || !this.#started) return;
+    const deferred = this.#deferred;
+    this.#deferred = null;
+    if (deferred && this.#pausedUntil(this.#settings()) === null) this.backupNow(deferred);
+  }
+
   /** backupNow, with the backup lock already taken when a wait for it has just ended. */
   #begin(trigger: Trigger, held: HeldLock | null): BackupNowResult {
-    if (this.#runs.current) {
+    if (this.#runs.current || this.#external) {
       if (held) void held.release().catch(() => undefined);
+      // Another client's run in PiecesOS: an automatic backup (or one that waited for the lock) runs once it is over.
+      if (!this.#runs.current && (trigger !== 'manual' || held)) {
+        this.#deferred ??= trigger;
+        if (held) this.#wait.end();
+      }
       return { started: false, reason: 'already-running' };
     }
     if (trigger !== 'retry') {

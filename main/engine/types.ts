@@ -46,6 +46,12 @@ export interface WaitingInfo {
   heldBy: { pid: number; since: string; host?: string };
 }
 
+/** A backup or restore running in PiecesOS that another client started, and how far it is. */
+export interface ExternalRun {
+  kind: RunKind;
+  percentage: number | null;
+}
+
 export interface EngineState {
   phase: EnginePhase;
   /** While running: what started it and the latest progress. */
@@ -72,6 +78,9 @@ export interface EngineState {
   retry: { at: string; attempt: number; attempts?: number } | null;
   /** Set while a backup waits for another process's backup (phase `waiting`); absent or null otherwise. */
   waiting?: WaitingInfo | null;
+  /** PiecesOS runs a backup or restore another client started (e.g. Pieces Desktop), from the live
+   * watch; null when none (or while this app runs its own). */
+  external?: ExternalRun | null;
   /** An automatic backup could not run (PiecesOS away or signed out): one backup runs once PiecesOS answers. */
   owed?: { since: string } | null;
   /** No successful backup for too long (see overdue.ts): since the last one (or the schedule's start), whole days. */

@@ -1,0 +1,80 @@
+// The live watch in the core, against the emulator over loopback: a backup another client starts
+// (a plain HTTP request) shows in the engine's state as an external run with its percentage, no
+// backup starts here meanwhile, and its completion refreshes the list. And the engine side: a
+// scheduled backup that comes due during another client's run runs once it is over (ManualClock).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createAppCore } from '../../main/core/app-core.js';
+import { createClient } from '../../main/api/client.js';
+import { ManualClock } from '../../main/engine/clock.js';
+import { BackupEngine } from '../../main/engine/engine.js';
+import { openHistory } from '../../main/engine/history.js';
+import { openDeviceIdentity } from '../../main/engine/device-identity.js';
+import { openSettings } from '../../main/settings/store.js';
+import type { EngineState } from '../../main/engine/types.js';
+import type { Backup } from '../../main/api/wire.js';
+import { startEmulator } from '../../emulator/server.js';
+import { makeSource, tempDir, until } from '../emulator/helpers.js';
+
+test('a backup started by another client shows as an external run with its percentage; nothing starts here meanwhile; its end refreshes the list', async (t) => {
+  const root = await tempDir(t, 'pb-live-');
+  const { dir } = await makeSource(root);
+  const emu = await startEmulator({ dataDir: join(root, 'emu'), source: dir, bytesPerSecond: 256 * 1024, log: () => undefined });
+  t.after(() => emu.close());
+  const core = await createAppCore({ configDir: join(root, 'cfg'), url: emu.url });
+  const states: EngineState[] = [];
+  const lists: Backup[][] = [];
+  core.on('event:state', (s) => states.push(s));
+  core.on('event:backups', (l) => lists.push(l));
+  await core.start();
+  t.after(() => core.stop());
+  // Whenever the watch connects, PiecesOS first says what runs now, so no wait for it is needed.
+
+  // Another client (e.g. Pieces Desktop) backs up.
+  const other = fetch(`${emu.url}/backups/create`, { method: 'POST' }).then(async (r) => (await r.json()) as { id: string });
+  await until(() => (core.engine.getState().external?.percentage ?? 0) > 0, 10_000);
+  assert.equal(core.engine.getState().external?.kind, 'backup');
+  assert.equal(core.engine.getState().running, null, 'not our run');
+  assert.ok(states.some((s) => s.external?.kind === 'backup'), 'the tray and window hear of it');
+  assert.deepEqual(core.engine.backupNow('manual'), { started: false, reason: 'already-running' }, 'no second backup while PiecesOS makes one');
+
+  const made = await other;
+  await until(() => core.engine.getState().external === null, 10_000);
+  await until(() => lists.some((l) => l.some((b) => b.id === made.id)), 10_000);
+});
+
+test('engine: a scheduled backup due during another client\'s run waits for it, then runs once', async (t) => {
+  const root = await tempDir(t, 'pb-live-engine-');
+  const { dir } = await makeSource(root);
+  const emu = await startEmulator({ dataDir: join(root, 'emu'), source: dir, log: () => undefined });
+  t.after(() => emu.close());
+  const clock = new ManualClock(new Date(2026, 10, 27, 9, 30, 0).getTime());
+  const cfg = join(root, 'cfg');
+  const settings = openSettings({ configDir: cfg, now: () => clock.now() });
+  await settings.update({ schedule: { kind: 'hourly' }, catchUp: false });
+  await settings.setScheduleSetAt(new Date(clock.now()).toISOString());
+  const history = openHistory(cfg);
+  const api = createClient({ baseUrl: emu.url, timeoutMs: 5000 });
+  const engine = new BackupEngine({ api: async () => api, settings, history, clock, identity: openDeviceIdentity(cfg, { now: () => clock.now() }) });
+  let starts = 0;
+  engine.on('run-started', () => starts++);
+  await engine.start();
+  t.after(() => engine.stop());
+
+  engine.setExternalRun({ kind: 'backup', percentage: 12 });
+  assert.deepEqual(engine.getState().external, { kind: 'backup', percentage: 12 });
+  await clock.advance(31 * 60_000); // 10:00 came and went
+  assert.equal(starts, 0, 'nothing started while the other client backs up');
+  assert.equal(engine.getState().running, null);
+
+  engine.setExternalRun(null);
+  await until(() => starts === 1 && engine.getState().running === null, 10_000);
+  const runs = await history.list();
+  assert.equal(runs.length, 1);
+  assert.equal(runs[0]?.trigger, 'scheduled');
+  assert.equal(runs[0]?.result, 'completed');
+  engine.setExternalRun({ kind: 'restore', percentage: null });
+  engine.setExternalRun(null);
+  assert.equal(starts, 1, 'at most one, whatever ended');
+});
