@@ -8,6 +8,7 @@ import type { Clock } from '../engine/clock.js';
 import { asSentence, formatBytes, formatLocalDateTime, truncate } from '../shared/format.js';
 import type { Backup } from '../api/wire.js';
 import { describeHolder } from '../shared/waiting-text.js';
+import { overdueText } from '../shared/owed-overdue-text.js';
 
 /** Least time between two notices of one kind, and the most notices in any hour. */
 const MIN_GAP_MS: Record<Notice['kind'], number> = {
@@ -48,11 +49,6 @@ function restoreNotice(ev: RunFinished): Notice | null {
   }
   // restore.ts's sentence: why, that PiecesOS keeps or puts back the original data, and what to do.
   return { kind: 'restore-failed', title: 'Restore failed', body: message };
-}
-
-/** "4 days"; "1 day" for one or less (the threshold is at least a day, so less is never shown). */
-export function overdueDaysText(days: number): string {
-  return days <= 1 ? '1 day' : `${days} days`;
 }
 
 function advice(kind: string): string {
@@ -121,7 +117,7 @@ export function createNoticePolicy(opts: { settings: () => Settings; clock: Cloc
       const before = state.lastSuccess ? `The last backup was on ${formatLocalDateTime(state.lastSuccess.at)}.` : 'No backup has been made on this computer yet.';
       const n: Notice = {
         kind: 'overdue',
-        title: `No backup for ${overdueDaysText(o.days)}`,
+        title: overdueText(o.days),
         body: `${before}${when} Open Pieces Backup to see why, or choose Back up now.`,
       };
       return allow(n.kind) ? n : null;

@@ -12,7 +12,9 @@ export const TRAY_ICONS: readonly string[] = [...TRAY_PHASES, 'restoring'];
  * macOS menu bars expect a monochrome template image (the system tints it for light and dark
  * bars) — used when all is well; states that need attention keep their colour everywhere.
  */
-export function trayIconFile(phase: EnginePhase, platform: NodeJS.Platform, kind?: RunKind): string {
+export function trayIconFile(phase: EnginePhase, platform: NodeJS.Platform, kind?: RunKind, overdue = false): string {
+  // No backup for too long (and not paused on purpose): the warning (error) icon, whatever else is calm.
+  if (overdue && (phase === 'idle' || phase === 'offline')) phase = 'error';
   if (platform === 'darwin' && phase === 'idle') return 'trayTemplate.png';
   // Windows: an ICO holding 16, 20, 24 and 32 px, so the icon is drawn sharp at 100–200 % scaling
   // (a PNG pair covers only 100 % and 200 %; Windows does not pick `@2x` files by itself).

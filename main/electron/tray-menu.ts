@@ -6,6 +6,7 @@ import type { ConnectionInfo, EngineState } from '../engine/types.js';
 import type { Settings } from '../settings/schema.js';
 import { formatAgo, formatBytes, formatLocalDateTime, formatWhen, parseTime, truncate } from '../shared/format.js';
 import { waitingLine } from '../shared/waiting-text.js';
+import { owedOrOverdueLines } from '../shared/owed-overdue-text.js';
 
 export type TrayAction =
   | 'backup-now'
@@ -86,6 +87,7 @@ export function statusLines(input: TrayMenuInput): string[] {
   const restoring = restoringLine(state);
   if (restoring) lines.push(restoring);
   if (state.phase === 'waiting' && state.waiting) lines.push(waitingLine(state.waiting, now));
+  lines.push(...owedOrOverdueLines(state));
 
   const last = parseTime(state.lastSuccess?.at);
   if (last) {
@@ -150,6 +152,7 @@ export function trayTooltip(input: TrayMenuInput): string {
   let line: string;
   if (state.phase === 'running') line = progressLine(state) ?? runningLabel(state) ?? 'Backing up…';
   else if (state.phase === 'waiting' && state.waiting) line = waitingLine(state.waiting, now);
+  else if (owedOrOverdueLines(state).length > 0) line = owedOrOverdueLines(state).join(' · ');
   else if (state.phase === 'offline') line = 'PiecesOS is not running';
   else if (state.phase === 'error' && state.lastError) line = `Last attempt failed: ${truncate(state.lastError.message, 60)}`;
   else if (state.pausedUntil) line = 'Automatic backups paused';

@@ -51,7 +51,7 @@ export function createTrayController(opts: {
 }): TrayController {
   const clock = opts.clock ?? systemClock;
   let view = opts.initial;
-  const iconPath = (v: TrayView): string => join(opts.iconDir, trayIconFile(v.state.phase, opts.platform, v.state.running?.kind));
+  const iconPath = (v: TrayView): string => join(opts.iconDir, trayIconFile(v.state.phase, opts.platform, v.state.running?.kind, !!v.state.overdue && v.state.pausedUntil === null));
   let shownIcon = iconPath(view);
   const tray: TrayLike = new opts.deps.Tray(shownIcon);
 

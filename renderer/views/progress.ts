@@ -8,6 +8,7 @@ import { el, setText, show } from '../dom.js';
 import { formatBytes, formatRunTime, relativeTime } from '../format.js';
 import { restoreOutcome, restoreRunDetail, restoreRunLine, type RestoreOutcome, type RestoreTarget } from '../restore-text.js';
 import { waitingLine } from '../../main/shared/waiting-text.js';
+import { owedOrOverdueLines } from '../../main/shared/owed-overdue-text.js';
 
 export interface ProgressActions {
   backUp(): Promise<IpcError | null>;
@@ -140,6 +141,8 @@ export function createProgressView(actions: ProgressActions): ProgressView {
     if (backedUp && s.lastSuccess) parts.push(`Backed up ${formatBytes(s.lastSuccess.bytes)} ${relativeTime(s.lastSuccess.at)}`);
     else if (s.lastSuccess) parts.push(`Last backup ${relativeTime(s.lastSuccess.at)}`);
     else parts.push('No backup made by this app yet');
+    // "No backup for 4 days", "Will back up when PiecesOS is available" (not while paused: that line says it).
+    parts.push(...owedOrOverdueLines(s));
     if (s.retry) parts.push(`retry ${s.retry.attempt} ${relativeTime(s.retry.at)}`);
     else if (s.pausedUntil === 'resume') parts.push('automatic backups paused');
     else if (s.pausedUntil) parts.push(`paused until ${formatRunTime(s.pausedUntil)}`);

@@ -15,7 +15,7 @@ import { openSettings } from '../../settings/store.js';
 import type { HistoryEntry, Trigger } from '../../engine/types.js';
 import { formatBytes, formatLocalDateTime } from '../../shared/format.js';
 import { safeJson, visible } from '../../shared/terminal-text.js';
-import { overdueDaysText } from '../../core/notices.js';
+import { OWED_TEXT, overdueText } from '../../shared/owed-overdue-text.js';
 
 export interface StatusJson {
   /** The one word for now: a run in flight wins, then a pause, then an owed backup, then overdue. */
@@ -84,8 +84,8 @@ function stateText(st: StatusJson): string {
   if (st.running) return `Backing up (${st.running.trigger}, started ${formatLocalDateTime(st.running.startedAt)} by process ${st.running.pid})`;
   if (st.pausedUntil === 'resume') return 'Paused until resumed';
   if (st.pausedUntil !== null) return `Paused until ${formatLocalDateTime(st.pausedUntil)}`;
-  if (st.owed) return 'Will back up when PiecesOS is available';
-  if (st.overdue) return `No backup for ${overdueDaysText(st.overdue.days)}`;
+  if (st.owed) return OWED_TEXT;
+  if (st.overdue) return overdueText(st.overdue.days);
   return 'Idle';
 }
 
@@ -96,8 +96,8 @@ export async function statusCommand(io: CliIO, g: GlobalOptions): Promise<number
     return 0;
   }
   const lines: Array<[string, string]> = [['State', stateText(st)]];
-  if (st.state !== 'owed' && st.owed) lines.push(['', 'Will back up when PiecesOS is available']);
-  if (st.state !== 'overdue' && st.overdue) lines.push(['', `No backup for ${overdueDaysText(st.overdue.days)}`]);
+  if (st.state !== 'owed' && st.owed) lines.push(['', OWED_TEXT]);
+  if (st.state !== 'overdue' && st.overdue) lines.push(['', overdueText(st.overdue.days)]);
   lines.push(['Last backup', st.lastSuccess ? `${formatLocalDateTime(st.lastSuccess.at)}${st.lastSuccess.bytes === undefined ? '' : ` (${formatBytes(st.lastSuccess.bytes)})`}` : 'none yet']);
   if (st.lastFailure) lines.push(['Last failure', `${formatLocalDateTime(st.lastFailure.at)}: ${visible(st.lastFailure.message)}`]);
   lines.push(['Next backup', st.nextRun ? formatLocalDateTime(st.nextRun) : st.pausedUntil === 'resume' ? 'none (paused until resumed)' : 'none (the schedule is off)']);
