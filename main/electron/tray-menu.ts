@@ -7,6 +7,7 @@ import type { Settings } from '../settings/schema.js';
 import { formatAgo, formatBytes, formatLocalDateTime, formatWhen, parseTime, truncate } from '../shared/format.js';
 import { waitingLine } from '../shared/waiting-text.js';
 import { owedOrOverdueLines } from '../shared/owed-overdue-text.js';
+import { externalRunLine } from '../shared/external-run-text.js';
 
 export type TrayAction =
   | 'backup-now'
@@ -87,6 +88,8 @@ export function statusLines(input: TrayMenuInput): string[] {
   const restoring = restoringLine(state);
   if (restoring) lines.push(restoring);
   if (state.phase === 'waiting' && state.waiting) lines.push(waitingLine(state.waiting, now));
+  // Another client's run changes often too, but only the tooltip carries its percentage.
+  if (state.external && !doing) lines.push(externalRunLine({ kind: state.external.kind, percentage: null }));
   lines.push(...owedOrOverdueLines(state));
 
   const last = parseTime(state.lastSuccess?.at);
@@ -152,6 +155,7 @@ export function trayTooltip(input: TrayMenuInput): string {
   let line: string;
   if (state.phase === 'running') line = progressLine(state) ?? runningLabel(state) ?? 'Backing up…';
   else if (state.phase === 'waiting' && state.waiting) line = waitingLine(state.waiting, now);
+  else if (state.external) line = externalRunLine(state.external);
   else if (owedOrOverdueLines(state).length > 0) line = owedOrOverdueLines(state).join(' · ');
   else if (state.phase === 'offline') line = 'PiecesOS is not running';
   else if (state.phase === 'error' && state.lastError) line = `Last attempt failed: ${truncate(state.lastError.message, 60)}`;

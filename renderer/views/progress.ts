@@ -9,6 +9,7 @@ import { formatBytes, formatRunTime, relativeTime } from '../format.js';
 import { restoreOutcome, restoreRunDetail, restoreRunLine, type RestoreOutcome, type RestoreTarget } from '../restore-text.js';
 import { waitingLine } from '../../main/shared/waiting-text.js';
 import { owedOrOverdueLines } from '../../main/shared/owed-overdue-text.js';
+import { externalRunLine } from '../../main/shared/external-run-text.js';
 
 export interface ProgressActions {
   backUp(): Promise<IpcError | null>;
@@ -133,6 +134,8 @@ export function createProgressView(actions: ProgressActions): ProgressView {
       const what = r.trigger === 'manual' ? 'Backing up' : r.trigger === 'catch-up' ? 'Catching up on a missed backup' : r.trigger === 'retry' ? 'Retrying the backup' : 'Scheduled backup running';
       return r.percentage === null ? `${what}…` : `${what}… ${Math.round(r.percentage)} %`;
     }
+    // PiecesOS runs a backup or restore another client started (the live watch).
+    if (s.external) return externalRunLine(s.external);
     const result = restoreResult();
     if (result) return result.title;
     if (watched?.restore && watched.ended) return 'The restore has ended…';
