@@ -5,6 +5,7 @@ import type { Backup, ConnectionInfo, EngineState, IpcError, PiecesBackupBridge,
 import type { RunError } from '../main/engine/types.js';
 import { call, getBridge } from './bridge.js';
 import { el, replaceChildren } from './dom.js';
+import { formatDate } from './format.js';
 import { createConnectionView } from './views/connection.js';
 import { createProgressView } from './views/progress.js';
 import { createBackupsTable } from './views/backups-table.js';
@@ -28,6 +29,7 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     if (list.ok) {
       backupsError = null;
       setBackups(list.value);
+      table.setUpdated(new Date().toISOString());
     } else {
       backupsError = asRunError(list.error);
     }
@@ -61,6 +63,8 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     const r = await call(bridge, 'backups:delete', { id: b.id });
     if (!r.ok) return r.error;
     table.remove(b.id);
+    // Deleted elsewhere meanwhile (another app, device or a retention run): what was asked is done.
+    table.say(r.value.alreadyDeleted ? `The backup from ${formatDate(b.created)} on ${b.deviceName} was already deleted; it is no longer listed.` : null);
     return null;
   });
   const restore = createRestoreDialog({
@@ -74,7 +78,11 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
       else table.focusRestore(b.id);
     },
   });
-  const table = createBackupsTable({ restore: (b) => restore.ask(b, safetyDefault), delete: (b) => confirm.ask(b) });
+  const table = createBackupsTable({
+    restore: (b) => restore.ask(b, safetyDefault),
+    delete: (b) => confirm.ask(b),
+    refresh: () => refreshList(),
+  });
   const history = createHistoryView();
   const settings = createSettingsForm({
     previewSchedule: (spec) => call(bridge, 'schedule:preview', spec),
@@ -125,9 +133,24 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
   }
 
   bridge.on('event:state', applyState);
+  /** List the backups again (main also sends event:backups to every window); the error sentence or null. */
+  async function refreshList(): Promise<string | null> {
+    const r = await call(bridge, 'backups:list');
+    if (!r.ok) return r.error.message;
+    listSeen = true;
+    setBackups(r.value);
+    table.setUpdated(new Date().toISOString());
+    return null;
+  }
+
+  /** A list that came as an event is newer than the snapshot's, which may still be on its way. */
+  let listSeen = false;
   bridge.on('event:backups', (list) => {
+    listSeen = true;
     backupsError = null;
     setBackups(list);
+    // Each event:backups is a list just read from PiecesOS.
+    table.setUpdated(new Date().toISOString());
     conn.update(connection, backupsError);
   });
   bridge.on('event:history', (h) => {
@@ -148,7 +171,17 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     const snap: Snapshot = r.value;
     connection = snap.connection;
     backupsError = snap.backupsError;
-    setBackups(snap.backups);
+    if (!listSeen) {
+      setBackups(snap.backups);
+      table.setUpdated(snap.backupsUpdatedAt);
+    }
+    // The list shown may be the one the app cached when a window was last open: refresh it in the
+    // background (the answer, not only event:backups, which a stream still connecting may miss).
+    // A stale list is said to be one; with no list at all the banner already says why.
+    const cached = snap.backups !== null;
+    void refreshList().then((err) => {
+      if (err && cached) table.say(`Could not refresh: ${err}`);
+    });
     conn.update(connection, backupsError ?? (snap.state.lastError?.kind === 'not-signed-in' ? snap.state.lastError : null));
     history.update(snap.history);
     progress.history(snap.history);

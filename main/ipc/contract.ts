@@ -36,8 +36,8 @@ export interface Snapshot {
   settings: Settings;
   backups: Backup[] | null;
   backupsError: RunError | null;
-  /** When `backups` was read from PiecesOS (ISO 8601); null before the first successful list. A
-   * window gets the cached list at once and a fresh one as event:backups right after. */
+  /** When `backups` was read from PiecesOS (ISO 8601); null before the first successful list. The
+   * snapshot answers with the cached list at once; a window then asks backups:list for a fresh one. */
   backupsUpdatedAt: string | null;
   history: HistoryEntry[];
 }

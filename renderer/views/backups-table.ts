@@ -19,11 +19,28 @@ export interface BackupsTable {
   setBusy(busy: boolean): void;
   /** Focus that backup's Restore… button (scrolling it into view); false when it is not listed. */
   focusRestore(id: string): boolean;
+  /** When the list was read from PiecesOS (ISO): "Updated 14:02"; null before the first read. */
+  setUpdated(iso: string | null): void;
+  /** A short sentence beside the Refresh control ("already deleted", a refresh that failed); null clears it. */
+  say(message: string | null): void;
 }
 
 export interface RowActions {
   restore(b: Backup): void;
   delete(b: Backup): void;
+  /** List the backups again; resolves with an error sentence, or null when the list came. */
+  refresh(): Promise<string | null>;
+}
+
+const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayAndTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** "Updated 14:02" today, "Updated Nov 27, 14:02" before; empty when never read. */
+export function updatedText(iso: string | null, now: number = Date.now()): string {
+  if (!iso) return '';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  return `Updated ${new Date(t).toDateString() === new Date(now).toDateString() ? timeOnly.format(t) : dayAndTime.format(t)}`;
 }
 
 interface RowNode extends HTMLDivElement {
@@ -40,8 +57,32 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
   const viewport = el('div', { class: 'viewport', tabindex: 0 }, el('div', { role: 'rowgroup', class: 'thead' }, headRow), sizer);
   const table = el('div', { role: 'table', class: 'table', 'aria-label': 'Backups', 'aria-rowcount': 1 }, viewport);
   const heading = el('h2', { class: 'count' });
+  // A status region: "Updated 14:02", and what a refresh or a delete has to say, read out politely.
+  const updated = el('span', { class: 'updated' });
+  const message = el('span', { class: 'list-message' });
+  const status = el('p', { class: 'list-status', role: 'status' }, updated, ' ', message);
+  const refreshButton = el('button', { type: 'button', class: 'link refresh', 'aria-label': 'Refresh the backup list' }, 'Refresh');
+  const header = el('div', { class: 'list-head' }, heading, status, refreshButton);
   const empty = el('p', { class: 'empty', hidden: true });
-  const root = el('section', { class: 'backups' }, heading, table, empty);
+  const root = el('section', { class: 'backups' }, header, table, empty);
+  let updatedAt: string | null = null;
+
+  // Not disabled while it runs: a disabled button would drop the keyboard focus.
+  let refreshing = false;
+  refreshButton.addEventListener('click', async () => {
+    if (refreshing) return;
+    refreshing = true;
+    refreshButton.setAttribute('aria-busy', 'true');
+    setText(refreshButton, 'Refreshing…');
+    try {
+      const err = await actions.refresh();
+      setText(message, err ? `Could not refresh: ${err}` : '');
+    } finally {
+      refreshing = false;
+      refreshButton.removeAttribute('aria-busy');
+      setText(refreshButton, 'Refresh');
+    }
+  });
 
   let items: Backup[] = [];
   let loaded = false;
@@ -145,6 +186,13 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
       if (busy === next) return;
       busy = next;
       for (const row of live.values()) restoreButton(row).disabled = busy;
+    },
+    setUpdated(iso) {
+      updatedAt = iso;
+      setText(updated, updatedText(updatedAt));
+    },
+    say(text) {
+      setText(message, text ?? '');
     },
     focusRestore(id) {
       const index = items.findIndex((b) => b.id === id);
