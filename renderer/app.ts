@@ -6,7 +6,7 @@ import type { RunError } from '../main/engine/types.js';
 import { call, getBridge } from './bridge.js';
 import { el, replaceChildren } from './dom.js';
 import { formatDate } from './format.js';
-import { createConnectionView } from './views/connection.js';
+import { createConnectionView, type RunProblem } from './views/connection.js';
 import { createProgressView } from './views/progress.js';
 import { createBackupsTable } from './views/backups-table.js';
 import { createConfirmDelete } from './views/confirm-delete.js';
@@ -18,6 +18,8 @@ import { createTabs } from './views/tabs.js';
 function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
   let connection: ConnectionInfo = { url: null, source: 'none', version: null, reachable: true };
   let backupsError: RunError | null = null;
+  /** The engine's last failure and retry: shown until a later success, also in a reopened window. */
+  let runProblem: RunProblem | null = null;
   /** The checkbox "Back up the current data first" starts from this setting. */
   let safetyDefault = true;
   let backups: Backup[] = [];
@@ -33,7 +35,7 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     } else {
       backupsError = asRunError(list.error);
     }
-    conn.update(connection, backupsError);
+    conn.update(connection, backupsError, runProblem);
   });
 
   const progress = createProgressView({
@@ -117,8 +119,10 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     table.setBusy(busy);
     restore.setBusy(busy);
     progress.update(s);
-    // A run that failed because the person is signed out or PiecesOS is gone says so in the banner.
-    if (s.lastError && (s.lastError.kind === 'not-signed-in' || s.lastError.kind === 'unreachable')) conn.update(connection, s.lastError);
+    // A run that failed because the person is signed out, PiecesOS is gone or the connection
+    // dropped says so in the banner, until a later success (or, for signing in, a list) clears it.
+    runProblem = { lastError: s.lastError, retry: s.retry };
+    conn.update(connection, backupsError, runProblem);
   }
 
   /** This computer's device name, for telling another device's backup in the restore dialog. The
@@ -151,7 +155,7 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     setBackups(list);
     // Each event:backups is a list just read from PiecesOS.
     table.setUpdated(new Date().toISOString());
-    conn.update(connection, backupsError);
+    conn.update(connection, backupsError, runProblem);
   });
   bridge.on('event:history', (h) => {
     history.update(h);
@@ -160,7 +164,7 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
   bridge.on('event:settings', applySettings);
   bridge.on('event:connection', (c) => {
     connection = c;
-    conn.update(connection, backupsError);
+    conn.update(connection, backupsError, runProblem);
   });
 
   void call(bridge, 'app:snapshot').then((r) => {
@@ -182,7 +186,8 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     void refreshList().then((err) => {
       if (err && cached) table.say(`Could not refresh: ${err}`);
     });
-    conn.update(connection, backupsError ?? (snap.state.lastError?.kind === 'not-signed-in' ? snap.state.lastError : null));
+    runProblem = { lastError: snap.state.lastError, retry: snap.state.retry };
+    conn.update(connection, backupsError, runProblem);
     history.update(snap.history);
     progress.history(snap.history);
     applyState(snap.state);

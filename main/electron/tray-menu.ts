@@ -6,6 +6,7 @@ import type { ConnectionInfo, EngineState } from '../engine/types.js';
 import type { Settings } from '../settings/schema.js';
 import { formatAgo, formatBytes, formatLocalDateTime, formatWhen, parseTime, truncate } from '../shared/format.js';
 import { waitingLine } from '../shared/waiting-text.js';
+import { failureText, retryLine } from '../shared/status-text.js';
 import { owedOrOverdueLines } from '../shared/owed-overdue-text.js';
 import { externalRunLine } from '../shared/external-run-text.js';
 
@@ -100,9 +101,9 @@ export function statusLines(input: TrayMenuInput): string[] {
     lines.push('Last backup: none made by this app yet');
   }
 
-  if (state.lastError && state.phase !== 'running') lines.push(`Last attempt failed: ${truncate(state.lastError.message, 60)}`);
-  const retry = parseTime(state.retry?.at);
-  if (retry && state.retry) lines.push(`Retry ${state.retry.attempt}: ${formatWhen(retry, now)}`);
+  // The last failure stays until a later success; while a retry is due it says when, not "try again".
+  if (state.lastError && state.phase !== 'running') lines.push(`Last attempt failed: ${truncate(failureText(state.lastError, state.retry), 60)}`);
+  if (state.retry && parseTime(state.retry.at)) lines.push(retryLine(state.retry, now));
 
   if (state.pausedUntil === 'resume') lines.push('Automatic backups paused until you resume them');
   else if (state.pausedUntil) {
@@ -158,7 +159,7 @@ export function trayTooltip(input: TrayMenuInput): string {
   else if (state.external) line = externalRunLine(state.external);
   else if (owedOrOverdueLines(state).length > 0) line = owedOrOverdueLines(state).join(' · ');
   else if (state.phase === 'offline') line = 'PiecesOS is not running';
-  else if (state.phase === 'error' && state.lastError) line = `Last attempt failed: ${truncate(state.lastError.message, 60)}`;
+  else if (state.phase === 'error' && state.lastError) line = `Last attempt failed: ${truncate(failureText(state.lastError, state.retry), 60)}`;
   else if (state.pausedUntil) line = 'Automatic backups paused';
   else {
     const last = parseTime(state.lastSuccess?.at);

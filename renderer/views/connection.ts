@@ -1,26 +1,39 @@
-// The connection line at the top (which PiecesOS, how it was found) and the banner for the two
-// states that stop everything: PiecesOS offline, or the person not signed in.
-import type { ConnectionInfo, RunError } from '../../main/engine/types.js';
+// The connection line at the top (which PiecesOS, how it was found) and the banner for what stops
+// backups: PiecesOS offline, the person not signed in, or a backup whose connection dropped while
+// PiecesOS kept answering (said as such, never as "not reachable").
+import type { ConnectionInfo, EngineState, RunError } from '../../main/engine/types.js';
+import { droppedTitle, retryLine } from '../../main/shared/status-text.js';
 import { el, setText, show } from '../dom.js';
 import { describeConnection } from '../format.js';
 
 export interface ConnectionView {
   root: HTMLElement;
   banner: HTMLElement;
-  update(connection: ConnectionInfo, problem: RunError | null): void;
+  /** `problem`: why the backups could not be listed (null when they could); `run`: the engine's
+   * last failure and retry, for a backup that failed while PiecesOS answers. */
+  update(connection: ConnectionInfo, problem: RunError | null, run?: RunProblem | null): void;
 }
 
-/** The sentence shown for a problem; null when there is nothing to say. */
-export function problemMessage(connection: ConnectionInfo, problem: RunError | null): { title: string; body: string } | null {
+/** What the engine says about the last backup: its failure (until a later success) and a retry. */
+export type RunProblem = Pick<EngineState, 'lastError' | 'retry'>;
+
+/** The sentence shown for a problem; null when there is nothing to say. "Not reachable" only
+ * when PiecesOS does not answer (its health check, or a list call that could not connect). */
+export function problemMessage(connection: ConnectionInfo, problem: RunError | null, run: RunProblem | null = null, now: Date = new Date()): { title: string; body: string } | null {
   if (!connection.reachable || problem?.kind === 'unreachable') {
     return connection.url
       ? { title: `PiecesOS is not reachable at ${connection.url}.`, body: 'Start PiecesOS (or check its URL in Settings), then check again.' }
       : { title: 'PiecesOS was not found on this computer.', body: 'Start PiecesOS or enter its URL in Settings, then check again.' };
   }
-  if (problem?.kind === 'not-signed-in') {
+  if (problem?.kind === 'not-signed-in' || run?.lastError?.kind === 'not-signed-in') {
     return { title: 'Sign in to Pieces and connect to the cloud.', body: 'Backups need a signed-in Pieces account; sign in from Pieces Desktop, then check again.' };
   }
   if (problem) return { title: 'The backups could not be loaded.', body: problem.message };
+  const dropped = run?.lastError ? droppedTitle(run.lastError.kind) : null;
+  if (dropped) {
+    const next = run!.retry ? `${retryLine(run!.retry, now)}.` : 'Choose Back up now, or the next scheduled backup will make it.';
+    return { title: dropped, body: `PiecesOS is running. ${next}` };
+  }
   return null;
 }
 
@@ -49,9 +62,9 @@ export function createConnectionView(onCheck: () => Promise<void>): ConnectionVi
   return {
     root,
     banner,
-    update(connection, problem) {
+    update(connection, problem, run = null) {
       setText(text, describeConnection(connection));
-      const msg = problemMessage(connection, problem);
+      const msg = problemMessage(connection, problem, run);
       const offline = !connection.reachable || problem?.kind === 'unreachable';
       dot.className = `dot ${offline ? 'bad' : msg ? 'warn' : 'good'}`;
       show(banner, msg !== null);

@@ -8,6 +8,7 @@ import { el, setText, show } from '../dom.js';
 import { formatBytes, formatRunTime, relativeTime } from '../format.js';
 import { restoreOutcome, restoreRunDetail, restoreRunLine, type RestoreOutcome, type RestoreTarget } from '../restore-text.js';
 import { waitingLine } from '../../main/shared/waiting-text.js';
+import { failureText, retryLine } from '../../main/shared/status-text.js';
 import { owedOrOverdueLines } from '../../main/shared/owed-overdue-text.js';
 import { externalRunLine } from '../../main/shared/external-run-text.js';
 
@@ -64,6 +65,8 @@ export function createProgressView(actions: ProgressActions): ProgressView {
   let state: EngineState | null = null;
   let watched: Watched | null = null;
   let entries: HistoryEntry[] = [];
+  /** The error line shows the engine's last failure (not a click's answer): hidden once it clears. */
+  let errorFromState = false;
   /** Focus Cancel as soon as the run it belongs to shows (a restore just confirmed in the dialog);
    * a time limit, so a run that came and went before its first state cannot leave it armed. */
   let wantCancelFocusUntil = 0;
@@ -141,12 +144,15 @@ export function createProgressView(actions: ProgressActions): ProgressView {
     if (watched?.restore && watched.ended) return 'The restore has ended…';
     const backedUp = watched && !watched.restore && watched.ended && backupSucceeded(s);
     const parts: string[] = [];
+    // The last failure stays until a later success, whoever started that run and whenever this
+    // window was opened (its sentence is in the error line below).
+    if (s.lastError && !backedUp) parts.push('Last attempt failed');
     if (backedUp && s.lastSuccess) parts.push(`Backed up ${formatBytes(s.lastSuccess.bytes)} ${relativeTime(s.lastSuccess.at)}`);
     else if (s.lastSuccess) parts.push(`Last backup ${relativeTime(s.lastSuccess.at)}`);
     else parts.push('No backup made by this app yet');
     // "No backup for 4 days", "Will back up when PiecesOS is available" (not while paused: that line says it).
     parts.push(...owedOrOverdueLines(s));
-    if (s.retry) parts.push(`retry ${s.retry.attempt} ${relativeTime(s.retry.at)}`);
+    if (s.retry) parts.push(retryLine(s.retry, new Date()));
     else if (s.pausedUntil === 'resume') parts.push('automatic backups paused');
     else if (s.pausedUntil) parts.push(`paused until ${formatRunTime(s.pausedUntil)}`);
     else if (s.nextRun) parts.push(`next ${formatRunTime(s.nextRun)}`);
@@ -195,12 +201,21 @@ export function createProgressView(actions: ProgressActions): ProgressView {
     setText(status, statusLine(s));
     if (!running && watched?.ended && !watched.restore && !backupSucceeded(s)) {
       // A backup this window watched did not succeed: its failure, or that it was canceled.
-      const fresh = s.lastError && s.lastError.message !== watched.errorBefore ? s.lastError.message : undefined;
-      const why = watched.entry?.error?.message ?? fresh;
-      if (why) {
-        setText(error, why);
+      const fresh = s.lastError && s.lastError.message !== watched.errorBefore ? s.lastError : null;
+      const own = watched.entry?.error ?? fresh;
+      if (own) {
+        setText(error, own.kind === 'canceled' ? own.message : failureText(own, s.retry));
         show(error, true);
+        errorFromState = false;
       }
+    } else if (!running && s.lastError && !(watched?.restore && watched.ended)) {
+      // The last backup failed, before this window opened or while it showed something else.
+      setText(error, failureText(s.lastError, s.retry));
+      show(error, true);
+      errorFromState = true;
+    } else if (errorFromState) {
+      show(error, false);
+      errorFromState = false;
     }
     show(resume, s.pausedUntil !== null);
   }

@@ -59,10 +59,16 @@ test('paused, error with retry, never backed up, emulator, offline', () => {
   assert.equal(find(pm, 'start-at-login')?.checked, true);
   assert.ok(statusLines({ state: { ...idle, pausedUntil: 'resume' }, settings, connection: conn, now }).includes('Automatic backups paused until you resume them'));
 
-  const failed: EngineState = { ...idle, phase: 'error', lastSuccess: null, lastError: { kind: 'http', message: 'Server said:\n  500   boom' }, retry: { at: at(17, 5), attempt: 2 } };
+  const failed: EngineState = { ...idle, phase: 'error', lastSuccess: null, lastError: { kind: 'http', message: 'Server said:\n  500   boom; try again.' }, retry: { at: at(17, 5), attempt: 2, attempts: 4 } };
+  // While a retry is due: when and which attempt, and no "try again" (the app is at it).
   assert.deepEqual(statusLines({ state: failed, settings, connection: conn, now }), [
-    'Last backup: none made by this app yet', 'Last attempt failed: Server said: 500 boom', 'Retry 2: today 17:05', 'Next: today 18:00',
+    'Last backup: none made by this app yet', 'Last attempt failed: Server said: 500 boom.', 'Retrying at 17:05 (attempt 3 of 4)', 'Next: today 18:00',
   ]);
+  // A dropped connection while PiecesOS answers is no "PiecesOS is not running"; the failure stays after the retries.
+  const dropped: EngineState = { ...idle, phase: 'error', lastError: { kind: 'connection-lost', message: 'The connection to PiecesOS ended before the backup finished; try again.' } };
+  const droppedLines = statusLines({ state: dropped, settings, connection: conn, now });
+  assert.ok(!droppedLines.some((l) => /not running/.test(l)), droppedLines.join(' | '));
+  assert.ok(droppedLines.some((l) => l.startsWith('Last attempt failed: The connection to PiecesOS ended')), droppedLines.join(' | '));
   assert.match(trayTooltip({ state: failed, settings, connection: conn, now }), /Last attempt failed: Server said: 500 boom/);
 
   const emu: ConnectionInfo = { ...conn, source: 'emulator' };

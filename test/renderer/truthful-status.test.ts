@@ -1,0 +1,99 @@
+// The window tells the truth about the last backup, in real Chromium through the preview transport
+// with the real core and the emulator behind it: a failure stays visible after the window is
+// reopened, a connection that dropped while PiecesOS answers is said as such (not "not reachable"),
+// and a scheduled retry says when and which attempt, never "try again".
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright';
+import { startEmulator, type Faults } from '../../emulator/server.js';
+import { startPreview } from '../../main/preview/server.js';
+import { buildRenderer } from '../../main/preview/build-renderer.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const skipReason = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install chromium), so the window tests cannot run`;
+if (skipReason) console.log(`# skipping truthful-status window tests: ${skipReason}`);
+
+let browser: Browser | null = null;
+let tmp = '';
+let rendererDir = '';
+
+before(async () => {
+  if (skipReason) return;
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'pieces-truthful-window-'));
+  rendererDir = path.join(tmp, 'renderer');
+  await buildRenderer(rendererDir);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+let cases = 0;
+async function setup(t: { after: (fn: () => Promise<void>) => void }, faults: Faults): Promise<{ page: Page; open: () => Promise<Page> }> {
+  const base = path.join(tmp, `case-${++cases}`);
+  const emulator = await startEmulator({ port: 0, dataDir: path.join(base, 'cloud'), log: () => undefined, deviceName: 'test-box', faults, bytesPerSecond: 4 * 1024 * 1024 });
+  const preview = await startPreview({ url: emulator.url, port: 0, configDir: path.join(base, 'config'), rendererDir });
+  const context = await browser!.newContext({ viewport: { width: 480, height: 640 } });
+  t.after(async () => {
+    await context.close();
+    await preview.close();
+    await emulator.close();
+  });
+  /** A window opening: a new page, its own snapshot. */
+  const open = async (): Promise<Page> => {
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(preview.url);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+    return page;
+  };
+  return { page: await open(), open };
+}
+
+const statusText = (page: Page) => page.getByRole('region', { name: 'Backup now' }).getByRole('status').textContent();
+
+test('a failed backup stays visible when the window is closed and opened again', { skip: skipReason ?? false }, async (t) => {
+  const { page, open } = await setup(t, { failAtPercent: 30 });
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await page.getByRole('region', { name: 'Backup now' }).locator('p.error').filter({ hasText: /failed/ }).waitFor();
+  await page.close();
+
+  const again = await open();
+  // No run watched by this window: the failure comes from the engine's state in the snapshot.
+  const error = again.getByRole('region', { name: 'Backup now' }).locator('p.error');
+  await error.waitFor({ state: 'visible' });
+  assert.match((await error.textContent()) ?? '', /failed/);
+  assert.match((await statusText(again)) ?? '', /^Last attempt failed/);
+});
+
+test('a dropped connection while PiecesOS answers: said as such, with the retry time and attempt, never "try again" or "not reachable"', { skip: skipReason ?? false }, async (t) => {
+  const { page, open } = await setup(t, { dropAtPercent: 50 });
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  const banner = page.getByRole('alert').filter({ hasText: 'The connection to PiecesOS dropped during the backup.' });
+  await banner.waitFor();
+  assert.match((await banner.textContent()) ?? '', /PiecesOS is running\. Retrying at \d\d:\d\d \(attempt 2 of 4\)\./);
+  await page.getByRole('status').filter({ hasText: /Retrying at \d\d:\d\d \(attempt 2 of 4\)/ }).waitFor();
+
+  const check = async (p: Page) => {
+    const text = (await p.locator('body').innerText()).replace(/\s+/g, ' ');
+    assert.doesNotMatch(text, /try again/i, text);
+    assert.doesNotMatch(text, /not reachable/i, text);
+    assert.match(text, /The connection to PiecesOS at \S+ was lost/);
+  };
+  await check(page);
+  await page.close();
+  // Reopened: the same truth, from the snapshot.
+  const again = await open();
+  await again.getByRole('alert').filter({ hasText: 'The connection to PiecesOS dropped during the backup.' }).waitFor();
+  await again.getByRole('status').filter({ hasText: /Retrying at \d\d:\d\d \(attempt 2 of 4\)/ }).waitFor();
+  await check(again);
+});
