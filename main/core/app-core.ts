@@ -18,6 +18,7 @@ import { openSettings, type StoreClass } from '../settings/store.js';
 import type { ScheduleSpec } from '../settings/schema.js';
 import { createNoticePolicy } from './notices.js';
 import { coalesceRefresh, watchRunFiles } from './list-refresh.js';
+import { startLiveWatch, type LiveWatch } from './live-watch.js';
 import { handleInvoke, type HandlerContext } from '../ipc/handlers.js';
 import type { Backup } from '../api/wire.js';
 import { join } from 'node:path';
@@ -178,6 +179,17 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
   // Another process on this settings folder (daemon, CLI, a second app) backed up, restored or
   // pruned: its history or deletion log changed.
   let unwatchRunFiles: (() => void) | null = null;
+  // The live watch of PiecesOS (WebSocket): runs started by other clients, and any run's end.
+  let live: LiveWatch | null = null;
+  const startLive = (): LiveWatch => startLiveWatch({
+    clock,
+    // The address already found; discovery only while none is known (at most once per attempt).
+    baseUrl: async () => client?.baseUrl ?? (await api()).baseUrl,
+    ownRunActive: () => engine.getState().phase === 'running',
+    onExternal: (run) => engine.setExternalRun(run),
+    onRunEnded: () => void refreshBackups(),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
 
   const snapshot = async (): Promise<Snapshot> => {
     // A window opens: the cached list at once (it then asks for a fresh one with backups:list,
@@ -218,10 +230,13 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
       await recordInterruptedRun(opts.configDir, history).catch((e: unknown) => opts.log?.('warn', `Could not check for a run that was interrupted (${e instanceof Error ? e.message : String(e)}).`));
       await engine.start();
       unwatchRunFiles ??= watchRunFiles(opts.configDir, () => void refreshBackups());
+      live ??= startLive();
     },
     async stop() {
       unwatchRunFiles?.();
       unwatchRunFiles = null;
+      live?.stop();
+      live = null;
       listRefresh.close();
       await engine.stop();
     },
