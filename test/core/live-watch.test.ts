@@ -5,7 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { createAppCore } from '../../main/core/app-core.js';
+import { startLiveWatch } from '../../main/core/live-watch.js';
 import { createClient } from '../../main/api/client.js';
 import { ManualClock } from '../../main/engine/clock.js';
 import { BackupEngine } from '../../main/engine/engine.js';
@@ -77,4 +79,49 @@ test('engine: a scheduled backup due during another client\'s run waits for it, 
   engine.setExternalRun({ kind: 'restore', percentage: null });
   engine.setExternalRun(null);
   assert.equal(starts, 1, 'at most one, whatever ended');
+});
+
+test('startLiveWatch: a run that leaves the list without a final status counts as ended; our own run is not external; losing PiecesOS clears it', async (t) => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  const port = (wss.address() as { port: number }).port;
+  let peer: WebSocket | null = null;
+  wss.on('connection', (ws) => (peer = ws));
+  const externals: unknown[] = [];
+  const ended: unknown[] = [];
+  let own = false;
+  const live = startLiveWatch({
+    baseUrl: () => `http://127.0.0.1:${port}`,
+    ownRunActive: () => own,
+    onExternal: (r) => externals.push(r),
+    onRunEnded: (r) => ended.push(r),
+    delaysMs: [60_000],
+  });
+  t.after(() => {
+    live.stop();
+    for (const c of wss.clients) c.terminate();
+    wss.close();
+  });
+  await until(() => peer !== null && live.status === 'open');
+  const send = (m: unknown) => peer?.send(JSON.stringify(m));
+  send({ backups: [{ status: 'IN-PROGRESS', percentage: 10 }] });
+  send({ backups: [{ status: 'IN-PROGRESS', percentage: 10 }], extra: 'same again' });
+  send({ backups: [], restorations: [] });
+  await until(() => ended.length === 1);
+  assert.deepEqual(externals, [{ kind: 'backup', percentage: 10 }, null], 'told once per change');
+  assert.deepEqual(ended, [{ kind: 'backup', status: 'UNKNOWN' }]);
+
+  own = true;
+  send({ restorations: [{ status: 'IN-PROGRESS', percentage: 5 }] });
+  send({ restorations: [{ status: 'COMPLETED', percentage: 100 }] });
+  await until(() => ended.length === 2);
+  assert.deepEqual(externals, [{ kind: 'backup', percentage: 10 }, null], 'our own restore is not another app\'s');
+  assert.deepEqual(ended[1], { kind: 'restore', status: 'COMPLETED' });
+
+  own = false;
+  send({ restorations: [{ status: 'IN-PROGRESS', percentage: 50 }] });
+  await until(() => externals.length === 3);
+  peer?.terminate();
+  await until(() => externals.length === 4);
+  assert.deepEqual(externals.slice(2), [{ kind: 'restore', percentage: 50 }, null], 'PiecesOS gone: nothing holds the engine back');
 });
