@@ -82,14 +82,14 @@ async function startProxy(target: string, o: ProxyOptions): Promise<{ url: strin
   };
 }
 
-async function rig(t: TestContext, o: { proxy?: ProxyOptions; faults?: Faults; maxRetries?: number } = {}) {
+async function rig(t: TestContext, o: { proxy?: ProxyOptions; faults?: Faults; maxRetries?: number; stallTimeoutMs?: number } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'pb-truthful-'));
   const source = join(dir, 'source');
   await mkdir(source, { recursive: true });
   await writeFile(join(source, 'data.txt'), 'pieces backup truthful status test data\n'.repeat(6000));
   const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), source, deviceName: 'laptop', log: () => undefined, bytesPerSecond: 400_000, faults: o.faults ?? {} });
   const proxy = o.proxy ? await startProxy(emu.url, o.proxy) : null;
-  const client = createClient({ baseUrl: proxy?.url ?? emu.url, timeoutMs: 5000, stallTimeoutMs: 10_000 });
+  const client = createClient({ baseUrl: proxy?.url ?? emu.url, timeoutMs: 5000, stallTimeoutMs: o.stallTimeoutMs ?? 10_000 });
   const direct = createClient({ baseUrl: emu.url, timeoutMs: 5000 });
   const clock = new ManualClock(START);
   const cfg = join(dir, 'cfg');
@@ -176,6 +176,19 @@ test('a stream that dropped because the backup really stopped is still retried, 
   assert.deepEqual(s.retry, { at: new Date(START + 60_000).toISOString(), attempt: 1, attempts: 4 });
   // PiecesOS answered: a dropped stream is an error to show, not "PiecesOS is offline".
   assert.equal(s.phase, 'error');
+  assert.equal((await r.backups()).length, 0);
+});
+
+test('a stalled backup that PiecesOS then dropped is asked about (creation/status) and retried, not recorded as made', { timeout: 30_000 }, async (t) => {
+  const r = await rig(t, { faults: { stallAtPercent: 40 }, stallTimeoutMs: 500 });
+  await r.engine.start();
+  const started = r.engine.backupNow();
+  assert.ok(started.started);
+  const entry = await started.done;
+  assert.equal(entry.result, 'failed');
+  assert.equal(entry.error?.kind, 'stalled');
+  assert.equal(r.engine.getState().retry?.attempt, 1);
+  await r.emulatorIdle();
   assert.equal((await r.backups()).length, 0);
 });
 
