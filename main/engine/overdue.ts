@@ -42,6 +42,8 @@ function referenceMs(i: OverdueInput): number | null {
 
 export function overdueOf(i: OverdueInput): Overdue | null {
   const ref = referenceMs(i);
+  // The threshold is never below overdueDays: skip walking the schedule (it is asked on every state).
+  if (ref === null || i.now - ref <= i.overdueDays * DAY_MS) return null;
   const limit = overdueThresholdMs(i.spec, i.overdueDays, i.now);
   if (ref === null || limit === null || i.now - ref <= limit) return null;
   return { since: new Date(ref).toISOString(), days: Math.floor((i.now - ref) / DAY_MS) };
