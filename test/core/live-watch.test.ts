@@ -85,8 +85,8 @@ test('startLiveWatch: a run that leaves the list without a final status counts a
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((r) => wss.once('listening', () => r()));
   const port = (wss.address() as { port: number }).port;
-  let peer: WebSocket | null = null;
-  wss.on('connection', (ws) => (peer = ws));
+  const peers: WebSocket[] = [];
+  wss.on('connection', (ws) => peers.push(ws));
   const externals: unknown[] = [];
   const ended: unknown[] = [];
   let own = false;
@@ -102,8 +102,8 @@ test('startLiveWatch: a run that leaves the list without a final status counts a
     for (const c of wss.clients) c.terminate();
     wss.close();
   });
-  await until(() => peer !== null && live.status === 'open');
-  const send = (m: unknown) => peer?.send(JSON.stringify(m));
+  await until(() => peers.length > 0 && live.status === 'open');
+  const send = (m: unknown) => peers[0]?.send(JSON.stringify(m));
   send({ backups: [{ status: 'IN-PROGRESS', percentage: 10 }] });
   send({ backups: [{ status: 'IN-PROGRESS', percentage: 10 }], extra: 'same again' });
   send({ backups: [], restorations: [] });
@@ -121,7 +121,7 @@ test('startLiveWatch: a run that leaves the list without a final status counts a
   own = false;
   send({ restorations: [{ status: 'IN-PROGRESS', percentage: 50 }] });
   await until(() => externals.length === 3);
-  peer?.terminate();
+  peers[0]?.terminate();
   await until(() => externals.length === 4);
   assert.deepEqual(externals.slice(2), [{ kind: 'restore', percentage: 50 }, null], 'PiecesOS gone: nothing holds the engine back');
 });
