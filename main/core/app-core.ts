@@ -17,7 +17,7 @@ import { Emitter } from '../engine/emitter.js';
 import { openSettings, type StoreClass } from '../settings/store.js';
 import type { ScheduleSpec } from '../settings/schema.js';
 import { createNoticePolicy } from './notices.js';
-import { coalesceRefresh, watchRunFiles } from './list-refresh.js';
+import { coalesceRefresh, noteListChanged, watchRunFiles } from './list-refresh.js';
 import { startLiveWatch, type LiveWatch } from './live-watch.js';
 import { handleInvoke, type HandlerContext } from '../ipc/handlers.js';
 import type { Backup } from '../api/wire.js';
@@ -217,7 +217,10 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
   const ctx: HandlerContext = {
     engine, settings, history, api, snapshot, checkConnection,
     now: () => clock.now(),
-    backupsChanged: () => void refreshBackups(),
+    backupsChanged: () => {
+      void refreshBackups();
+      void noteListChanged(opts.configDir);
+    },
     refreshBackups,
   };
 

@@ -2,6 +2,8 @@
 // folder for the files another process (the daemon, the CLI, a second app) writes when it creates,
 // restores, deletes or prunes.
 import { watch, type FSWatcher } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Clock, TimerHandle } from '../engine/clock.js';
 import { DELETIONS_FILE, HISTORY_FILE } from '../engine/history.js';
 
@@ -71,8 +73,22 @@ export function coalesceRefresh<T>(run: () => Promise<T>, opts: { clock: Clock; 
   };
 }
 
-/** The files that change when any process on this settings folder backs up, restores or prunes. */
-export const RUN_FILES: ReadonlySet<string> = new Set([HISTORY_FILE, DELETIONS_FILE]);
+/** Rewritten after a delete by hand (the CLI's `delete`, a window's ✕), which leaves no history. */
+export const LIST_CHANGED_FILE = 'backups-changed';
+
+/** The files that change when any process on this settings folder backs up, restores, deletes or prunes. */
+export const RUN_FILES: ReadonlySet<string> = new Set([HISTORY_FILE, DELETIONS_FILE, LIST_CHANGED_FILE]);
+
+/** Tell the other processes on `dir` that the backup list changed. Best effort: a folder that
+ * does not exist has nobody watching it (it is not created for this), and one that cannot be
+ * written only means they see the change when they next list. */
+export async function noteListChanged(dir: string): Promise<void> {
+  try {
+    await writeFile(join(dir, LIST_CHANGED_FILE), `${new Date().toISOString()} ${process.pid}\n`, 'utf8');
+  } catch {
+    // Nothing to do: see above.
+  }
+}
 
 /**
  * Call `onChange` when the history or the deletion log in `dir` changes. Like the settings store's

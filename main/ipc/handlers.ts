@@ -21,7 +21,7 @@ export interface HandlerContext {
   snapshot(): Promise<Snapshot>;
   checkConnection(): Promise<ConnectionInfo>;
   now(): number;
-  /** Tell listeners the backup list changed (after a delete). */
+  /** Tell listeners, and the other processes on the settings folder, that the backup list changed (after a delete). */
   backupsChanged?(): void;
   /** List the backups again through the core's one coalesced refresh (listeners get event:backups). */
   refreshBackups?(): Promise<{ ok: true; backups: Backup[] } | { ok: false; error: RunError }>;

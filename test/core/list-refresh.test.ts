@@ -128,6 +128,26 @@ test('the list refreshes after another process deletes a backup and writes the d
   });
 });
 
+test('the list refreshes after pieces-backup delete on the same settings folder, and another app hears of a window\'s delete', { timeout: 60_000 }, async () => {
+  await withCore(async ({ core, emu, configDir }) => {
+    const [a, b] = (await snapshotOf(core)).backups!;
+    const afterCli = nextList(core, (l) => !l.some((x) => x.id === a!.id), 'after pieces-backup delete', 30_000);
+    const run = await runCliProcess(['--url', emu.url, '--config-dir', configDir, '--json', 'delete', a!.id]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal((await afterCli).length, 2);
+    // A second app on the same folder (e.g. the tray app and a preview): a delete in one refreshes the other.
+    const other = await createAppCore({ configDir, url: emu.url });
+    try {
+      await other.start();
+      const afterOther = nextList(core, (l) => !l.some((x) => x.id === b!.id), "after the other app's delete");
+      assert.deepEqual(await other.handle('backups:delete', { id: b!.id }), { ok: true, value: { deleted: b!.id, alreadyDeleted: false } });
+      assert.equal((await afterOther).length, 1);
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
 test('a window that opens gets the cached list at once; backups:list refreshes the cache every window is given', { timeout: 30_000 }, async () => {
   await withCore(async ({ core, emu }) => {
     const first = await snapshotOf(core);
