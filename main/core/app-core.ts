@@ -170,7 +170,9 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
     }
   };
   const listRefresh = coalesceRefresh(listBackups, {
-    clock,
+    // Real time, whatever the engine's clock: the limit protects PiecesOS from a burst of list
+    // calls, and a test's ManualClock must not hold a refresh (or count its timer).
+    clock: systemClock,
     fallback: (): ListOutcome => ({ ok: false, error: { kind: 'internal', message: 'Pieces Backup is shutting down; the list was not refreshed.' } }),
   });
   /** The one way to refresh the backup list (window, watch, IPC, the PiecesOS watch): coalesced,
