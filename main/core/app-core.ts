@@ -178,9 +178,11 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
   /** The one way to refresh the backup list (window, watch, IPC, the PiecesOS watch): coalesced,
    * at most once a second; listeners get event:backups. */
   const refreshBackups = (): Promise<ListOutcome> => listRefresh.request();
-  // Another process on this settings folder (daemon, CLI, a second app) backed up, restored or
-  // pruned: its history or deletion log changed.
+  // Another process on this settings folder (daemon, CLI, a second app) backed up, restored,
+  // deleted or pruned: its history, deletion log or backups-changed file changed. Followed only
+  // once a window has shown the list: the daemon, which shows none, never lists for it.
   let unwatchRunFiles: (() => void) | null = null;
+  let listShown = false;
   // The live watch of PiecesOS (WebSocket): runs started by other clients, and any run's end.
   let live: LiveWatch | null = null;
   const startLive = (): LiveWatch => startLiveWatch({
@@ -197,6 +199,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
     // A window opens: the cached list at once (it then asks for a fresh one with backups:list,
     // whose answer it gets even before its event stream is connected); only the very first
     // window waits for PiecesOS.
+    listShown = true;
     if (lastBackups === null) await refreshBackups();
     return { state: engine.getState(), connection, settings: settings.get(), backups: lastBackups, backupsError, backupsUpdatedAt, history: await history.list().catch(() => []) };
   };
@@ -234,7 +237,9 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
       if (settings.readOnly) notices.emit('notice', { kind: 'settings-read-only', title: 'Settings are read-only', body: settings.readOnly.reason });
       await recordInterruptedRun(opts.configDir, history).catch((e: unknown) => opts.log?.('warn', `Could not check for a run that was interrupted (${e instanceof Error ? e.message : String(e)}).`));
       await engine.start();
-      unwatchRunFiles ??= watchRunFiles(opts.configDir, () => void refreshBackups());
+      unwatchRunFiles ??= watchRunFiles(opts.configDir, () => {
+        if (listShown) void refreshBackups();
+      });
       live ??= startLive();
     },
     async stop() {
