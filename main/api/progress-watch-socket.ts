@@ -144,7 +144,7 @@ export class ProgressSocketWatch {
       // PiecesOS answers but without this WebSocket (an older release): ask again rarely.
       notServed = true;
       if (this.#failures === 0) this.#log('info', `PiecesOS does not serve the live progress WebSocket (HTTP ${res.statusCode ?? '?'}); runs started elsewhere show when the list is next read.`);
-      res.resume();
+      res.destroy(); // its body is not read: a hostile server could send a huge one
       socket.terminate();
     });
     socket.on('open', () => {

@@ -4,6 +4,7 @@
 // bounded reconnect schedule while PiecesOS is gone (ManualClock).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import net from 'node:net';
 import { WebSocketServer } from 'ws';
 import { ManualClock } from '../../main/engine/clock.js';
@@ -147,4 +148,30 @@ test('connected to the emulator, the watch arms no timer', async (t) => {
   assert.equal(clock.pendingTimers, 0);
   await clock.advance(3600_000);
   assert.equal(w.status, 'open', 'still open an hour later, nothing woke');
+});
+
+test('a PiecesOS that answers without this WebSocket (404) is asked again only every 10 minutes, said once', async (t) => {
+  const clock = new ManualClock();
+  const attemptsAt: number[] = [];
+  const server = http.createServer((_req, res) => {
+    attemptsAt.push(clock.now());
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('x'.repeat(1_000_000));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  t.after(() => {
+    server.closeAllConnections();
+    return new Promise<void>((r) => server.close(() => r()));
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  const logs: string[] = [];
+  const { w } = watchOf(t, () => `http://127.0.0.1:${port}`, { clock, log: (_l, m) => logs.push(m) });
+  w.start();
+  for (let m = 0; m < 60; m++) {
+    await until(() => w.status === 'waiting');
+    await clock.advance(60_000);
+  }
+  await until(() => w.status === 'waiting');
+  assert.ok(attemptsAt.length >= 6 && attemptsAt.length <= 7, `about one attempt per 10 minutes in an hour (${attemptsAt.length})`);
+  assert.equal(logs.filter((l) => l.includes('does not serve')).length, 1);
 });
