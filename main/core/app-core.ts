@@ -249,6 +249,9 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
       live = null;
       listRefresh.close();
       await engine.stop();
+      // A settings write the engine started (e.g. recording when the schedule was set) finishes
+      // before the process may exit or its folder be removed.
+      await settings.flush();
     },
     handle: (channel, payload) => handleInvoke(ctx, channel, payload),
     snapshot,

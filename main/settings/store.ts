@@ -43,6 +43,9 @@ export interface SettingsStore {
   readonly readOnly?: { reason: string };
   /** Stop watching the folder. */
   close(): void;
+  /** Resolves once every change asked for so far is written (or has failed): a process that is
+   * stopping waits for it, so it never leaves a half-done write behind. */
+  flush(): Promise<void>;
 }
 
 /** A value the settings do not accept: the caller's mistake. */
@@ -319,6 +322,7 @@ export function openSettings(opts: { configDir: string; storeClass?: StoreClass;
 
   const self: SettingsStore = {
     path,
+    flush: () => queue.then(() => undefined),
     get() {
       if (!watcher && Date.now() - polledAt >= POLL_MS) {
         polledAt = Date.now();

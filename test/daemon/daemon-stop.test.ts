@@ -1,0 +1,32 @@
+// A daemon that stops has finished its writes: a settings write it started just before (the
+// engine records when the schedule was set) must not still be renaming files into the settings
+// folder after runDaemon returns (it made removing the folder fail with ENOTEMPTY).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { watch } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startEmulator } from '../../emulator/server.js';
+import { runDaemon } from '../../main/daemon/daemon.js';
+import { withTempDir } from '../helpers/temp-dir.js';
+
+test('a daemon stopped right after it started leaves no write in flight in the settings folder', () =>
+  withTempDir('daemon-stop', async (dir) => {
+    const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), log: () => {} });
+    try {
+      const cfg = join(dir, 'cfg');
+      const ac = new AbortController();
+      const lines: string[] = [];
+      const running = runDaemon({ configDir: cfg, url: emu.url, json: false, out: (l) => lines.push(l), signal: ac.signal });
+      for (let i = 0; i < 200 && !lines.some((l) => /daemon started/.test(l)); i++) await sleep(10);
+      ac.abort();
+      assert.equal(await running, 0);
+      const after: string[] = [];
+      const w = watch(cfg, (event, file) => after.push(`${event} ${String(file)}`));
+      await sleep(500);
+      w.close();
+      assert.deepEqual(after.filter((e) => !/daemon\.log/.test(e)), [], 'nothing is written once the daemon has stopped');
+    } finally {
+      await emu.close();
+    }
+  }));
