@@ -12,9 +12,13 @@ import { runDaemon } from '../../main/daemon/daemon.js';
 
 test('the daemon writes its log lines to daemon.log in the settings folder', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'pb-daemon-log-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
   const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), log: () => {} });
-  t.after(() => emu.close());
+  // One hook, emulator first: a failed removal must never leave the emulator (and so this test
+  // file's process) running.
+  t.after(async () => {
+    await emu.close();
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
+  });
   const cfg = join(dir, 'cfg');
   const ac = new AbortController();
   const lines: string[] = [];
