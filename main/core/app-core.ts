@@ -23,6 +23,9 @@ import { handleInvoke, type HandlerContext } from '../ipc/handlers.js';
 import type { Backup } from '../api/wire.js';
 import { join } from 'node:path';
 
+/** How long a stop waits for a start-up still under way (local files only: quick). */
+const START_GRACE_MS = 3000;
+
 export interface AppCoreOptions {
   configDir: string;
   /** An address given on the command line; wins over the setting. */
@@ -229,29 +232,45 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
     refreshBackups,
   };
 
+  const startOnce = async (): Promise<void> => {
+    // A settings file that could not be read is never lost silently: say so once, at start.
+    if (settings.recovered) notices.emit('notice', { kind: 'settings-reset', title: 'Settings were reset', body: settings.recovered.reason });
+    if (settings.readOnly) notices.emit('notice', { kind: 'settings-read-only', title: 'Settings are read-only', body: settings.readOnly.reason });
+    await recordInterruptedRun(opts.configDir, history).catch((e: unknown) => opts.log?.('warn', `Could not check for a run that was interrupted (${e instanceof Error ? e.message : String(e)}).`));
+    await engine.start();
+    unwatchRunFiles ??= watchRunFiles(opts.configDir, () => {
+      if (listShown) void refreshBackups();
+    });
+    live ??= startLive();
+  };
+  const stopOnce = async (): Promise<void> => {
+    unwatchRunFiles?.();
+    unwatchRunFiles = null;
+    live?.stop();
+    live = null;
+    listRefresh.close();
+    await engine.stop();
+    // A settings write the engine started (e.g. recording when the schedule was set) finishes
+    // before the process may exit or its folder be removed.
+    await settings.flush();
+  };
+  let starting: Promise<void> | null = null;
+
   const core: FullAppCore = {
     engine,
-    async start() {
-      // A settings file that could not be read is never lost silently: say so once, at start.
-      if (settings.recovered) notices.emit('notice', { kind: 'settings-reset', title: 'Settings were reset', body: settings.recovered.reason });
-      if (settings.readOnly) notices.emit('notice', { kind: 'settings-read-only', title: 'Settings are read-only', body: settings.readOnly.reason });
-      await recordInterruptedRun(opts.configDir, history).catch((e: unknown) => opts.log?.('warn', `Could not check for a run that was interrupted (${e instanceof Error ? e.message : String(e)}).`));
-      await engine.start();
-      unwatchRunFiles ??= watchRunFiles(opts.configDir, () => {
-        if (listShown) void refreshBackups();
-      });
-      live ??= startLive();
+    start() {
+      starting ??= startOnce();
+      return starting;
     },
     async stop() {
-      unwatchRunFiles?.();
-      unwatchRunFiles = null;
-      live?.stop();
-      live = null;
-      listRefresh.close();
-      await engine.stop();
-      // A settings write the engine started (e.g. recording when the schedule was set) finishes
-      // before the process may exit or its folder be removed.
-      await settings.flush();
+      // A stop that comes while start-up is still under way (the daemon races them) waits for it,
+      // briefly: otherwise start-up would go on, and write, after the stop returned.
+      if (starting) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([starting.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, START_GRACE_MS)))]);
+        clearTimeout(timer);
+      }
+      await stopOnce();
     },
     handle: (channel, payload) => handleInvoke(ctx, channel, payload),
     snapshot,
