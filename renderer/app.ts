@@ -23,6 +23,8 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
   /** The checkbox "Back up the current data first" starts from this setting. */
   let safetyDefault = true;
   let backups: Backup[] = [];
+  /** Bumped by every list event and local delete: a list answer asked for before is stale. */
+  let listVersion = 0;
 
   const conn = createConnectionView(async () => {
     const c = await call(bridge, 'connection:check');
@@ -64,6 +66,7 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
   const confirm = createConfirmDelete(async (b: Backup) => {
     const r = await call(bridge, 'backups:delete', { id: b.id });
     if (!r.ok) return r.error;
+    listVersion++;
     table.remove(b.id);
     // Deleted elsewhere meanwhile (another app, device or a retention run): what was asked is done.
     table.say(r.value.alreadyDeleted ? `The backup from ${formatDate(b.created)} on ${b.deviceName} was already deleted; it is no longer listed.` : null);
@@ -139,9 +142,13 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
   bridge.on('event:state', applyState);
   /** List the backups again (main also sends event:backups to every window); the error sentence or null. */
   async function refreshList(): Promise<string | null> {
+    const asked = listVersion;
     const r = await call(bridge, 'backups:list');
     if (!r.ok) return r.error.message;
     listSeen = true;
+    // An answer read before a newer event or a local delete would put back what is gone: the
+    // newer list stays (answers and events travel apart, so their order is not guaranteed).
+    if (listVersion !== asked) return null;
     setBackups(r.value);
     table.setUpdated(new Date().toISOString());
     return null;
@@ -151,6 +158,7 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
   let listSeen = false;
   bridge.on('event:backups', (list) => {
     listSeen = true;
+    listVersion++;
     backupsError = null;
     setBackups(list);
     // Each event:backups is a list just read from PiecesOS.
