@@ -8,6 +8,16 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Row, Section } from '../types.js';
 import { emulatorWith } from './emulator.js';
+import { createServer } from 'node:net';
+
+/** A loopback address where nothing listens (a port bound, then released): PiecesOS gone. */
+async function goneUrl(): Promise<string> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return `http://127.0.0.1:${port}`;
+}
 
 const S = '5 idle daemon';
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -94,6 +104,9 @@ export const idleSection: Section = {
     const emu = await emulatorWith(ctx.tmp, 20);
     // The same daily schedule as the issue: nothing is due during the window.
     const daemon = launch(ctx.root, ctx.tmp, 'daemon', ['bin/pieces-backup.js', '--config-dir', path.join(ctx.tmp, 'config'), '--url', emu.url, 'daemon', '--schedule', '0 3 * * *']);
+    // The same daemon with PiecesOS gone: its live watch retries, at most once a minute once its
+    // two quick first attempts (1 s, then 10 s after) are over — before the window starts.
+    const gone = launch(ctx.root, ctx.tmp, 'gone', ['bin/pieces-backup.js', '--config-dir', path.join(ctx.tmp, 'config-gone'), '--url', await goneUrl(), 'daemon', '--schedule', '0 3 * * *']);
     const baseline = launch(ctx.root, ctx.tmp, 'baseline', ['-e', 'setInterval(() => {}, 2 ** 31 - 1)'], { BENCH_IDLE_EXIT_ON_TERM: '1' });
     try {
       const started = await waitFor(() => /daemon started/i.test(daemon.out.join('')) || daemon.child.exitCode !== null, 20_000);
@@ -123,17 +136,23 @@ export const idleSection: Section = {
       const d1 = await sampleProc(daemon.child.pid!);
       const b1 = await sampleProc(baseline.child.pid!);
       const to = Date.now();
-      await Promise.all([stop(daemon), stop(baseline)]);
+      await Promise.all([stop(daemon), stop(baseline), stop(gone)]);
       const seconds = (to - from) / 1000;
       const cpu = (s0: ProcSample, s1: ProcSample) => ((s1.ticks - s0.ticks) / TICKS_PER_SECOND / seconds) * 100;
       const dt = await firedIn(daemon, from, to);
       const bt = await firedIn(baseline, from, to);
+      const gt = await firedIn(gone, from, to);
       const allowed = Math.max(1, Math.floor(seconds / 60));
       ctx.log(`daemon timers: ${dt.kinds}; baseline: ${bt.kinds}`);
       const rows: Row[] = [
         {
           section: S, metric: `timer callbacks fired in ${seconds.toFixed(0)} s`, value: dt.count, unit: '',
           baseline: { label: 'idle node', value: bt.count }, target: '≤ 1 a minute', pass: dt.count <= allowed, note: `daemon: ${dt.kinds}`,
+        },
+        {
+          section: S, metric: `PiecesOS gone: timer callbacks fired in ${seconds.toFixed(0)} s`, value: gt.count, unit: '',
+          baseline: { label: 'idle node', value: bt.count }, target: '≤ 1 a minute', pass: gt.count <= allowed,
+          note: `the live watch's reconnect attempts while nothing answers: ${gt.kinds}`,
         },
         {
           section: S, metric: 'context switches (all threads)', value: d1.switches - d0.switches, unit: '',
@@ -155,6 +174,7 @@ export const idleSection: Section = {
     } finally {
       if (daemon.child.exitCode === null) await stop(daemon);
       if (baseline.child.exitCode === null) await stop(baseline);
+      if (gone.child.exitCode === null) await stop(gone);
       await emu.close();
     }
   },
