@@ -2,43 +2,17 @@
 // a change by another process shows without a click, a reopened window shows the cached list and
 // then the refreshed one ("Updated hh:mm", a Refresh button), and deleting a backup that is
 // already gone removes its row and says so.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+import { type BrowserContext, type Page } from 'playwright';
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
 import { startPreview, type RunningPreview } from '../../main/preview/server.js';
-import { buildRenderer, PROJECT_ROOT } from '../../main/preview/build-renderer.js';
+import { ARTIFACTS, useRendererBrowser } from '../helpers/renderer-browser.js';
 import { runCliProcess } from '../helpers/cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts', 'renderer');
-const skipReason = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install chromium), so the window tests cannot run`;
-if (skipReason) console.log(`# skipping renderer list-refresh tests: ${skipReason}`);
-
-let browser: Browser | null = null;
-let tmp = '';
-let rendererDir = '';
-
-before(async () => {
-  if (skipReason) return;
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'pieces-renderer-refresh-'));
-  rendererDir = path.join(tmp, 'renderer');
-  await buildRenderer(rendererDir);
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
+const rig = useRendererBrowser('refresh', 'renderer list-refresh tests');
+const skipReason = rig.skipReason;
 
 interface Setup {
   context: BrowserContext;
@@ -51,12 +25,12 @@ interface Setup {
 
 let dirs = 0;
 async function setup(t: { after: (fn: () => Promise<void>) => void }, seed: number): Promise<Setup> {
-  const base = path.join(tmp, `case-${++dirs}`);
+  const base = path.join(rig.tmp, `case-${++dirs}`);
   const emulator = await startEmulator({ port: 0, dataDir: path.join(base, 'cloud'), log: () => undefined, deviceName: 'test-box' });
   await emulator.seed(seed, { deviceName: 'elsewhere' });
   const configDir = path.join(base, 'config');
-  const preview = await startPreview({ url: emulator.url, port: 0, configDir, rendererDir });
-  const context = await browser!.newContext({ viewport: { width: 480, height: 640 } });
+  const preview = await startPreview({ url: emulator.url, port: 0, configDir, rendererDir: rig.rendererDir });
+  const context = await rig.browser.newContext({ viewport: { width: 480, height: 640 } });
   const pageErrors: string[] = [];
   t.after(async () => {
     await context.close();

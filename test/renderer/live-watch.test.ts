@@ -1,49 +1,22 @@
 // The live watch in real Chromium, through the preview, with the real core and the emulator: a
 // backup that another client starts (a plain HTTP request, as Pieces Desktop would make) shows in
 // the window while it runs, and the new backup is in the list once it ends, without a click.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright';
 import { startEmulator } from '../../emulator/server.js';
 import { startPreview } from '../../main/preview/server.js';
-import { buildRenderer, PROJECT_ROOT } from '../../main/preview/build-renderer.js';
+import { ARTIFACTS, useRendererBrowser } from '../helpers/renderer-browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts', 'renderer');
-const skipReason = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install chromium), so the window tests cannot run`;
-if (skipReason) console.log(`# skipping renderer live-watch tests: ${skipReason}`);
-
-let browser: Browser | null = null;
-let tmp = '';
-let rendererDir = '';
-
-before(async () => {
-  if (skipReason) return;
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'pieces-renderer-live-'));
-  rendererDir = path.join(tmp, 'renderer');
-  await buildRenderer(rendererDir);
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
+const rig = useRendererBrowser('live', 'renderer live-watch tests');
+const skipReason = rig.skipReason;
 
 test('a backup started by another app shows live in the window, and its backup appears when it ends', { skip: skipReason ?? false, timeout: 60_000 }, async (t) => {
   // ~2.4 MB of sample data at 400 KB/s: several seconds of progress to watch.
-  const emulator = await startEmulator({ port: 0, dataDir: path.join(tmp, 'cloud'), log: () => undefined, deviceName: 'test-box', bytesPerSecond: 400 * 1024 });
+  const emulator = await startEmulator({ port: 0, dataDir: path.join(rig.tmp, 'cloud'), log: () => undefined, deviceName: 'test-box', bytesPerSecond: 400 * 1024 });
   await emulator.seed(1, { deviceName: 'elsewhere' });
-  const preview = await startPreview({ url: emulator.url, port: 0, configDir: path.join(tmp, 'config'), rendererDir });
-  const context = await browser!.newContext({ viewport: { width: 480, height: 640 } });
+  const preview = await startPreview({ url: emulator.url, port: 0, configDir: path.join(rig.tmp, 'config'), rendererDir: rig.rendererDir });
+  const context = await rig.browser.newContext({ viewport: { width: 480, height: 640 } });
   t.after(async () => {
     await context.close();
     await preview.close();

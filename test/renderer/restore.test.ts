@@ -7,40 +7,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright';
+import { type Page } from 'playwright';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
 import { startPreview, type RunningPreview } from '../../main/preview/server.js';
-import { buildRenderer, PROJECT_ROOT } from '../../main/preview/build-renderer.js';
+import { ARTIFACTS, useRendererBrowser } from '../helpers/renderer-browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts', 'renderer');
-const skipReason = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install chromium), so the restore window tests cannot run`;
-if (skipReason) console.log(`# skipping renderer restore tests: ${skipReason}`);
+const rig = useRendererBrowser('restore', 'restore window tests');
+const skipReason = rig.skipReason;
 const skip = skipReason ?? false;
-
-let browser: Browser | null = null;
-let tmp = '';
-let rendererDir = '';
-
-before(async () => {
-  if (skipReason) return;
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'pieces-renderer-restore-'));
-  rendererDir = path.join(tmp, 'renderer');
-  await buildRenderer(rendererDir);
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
 
 interface Setup {
   page: Page;
@@ -63,7 +39,7 @@ interface SetupOptions {
 
 let dirs = 0;
 async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: SetupOptions = {}): Promise<Setup> {
-  const base = path.join(tmp, `case-${++dirs}`);
+  const base = path.join(rig.tmp, `case-${++dirs}`);
   const dataDir = path.join(base, 'cloud');
   const common = { port: 0, dataDir, log: () => undefined, deviceName: 'test-box', platform: 'LINUX' } as const;
   if (opts.realBackups) {
@@ -83,8 +59,8 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: Setu
     const { count, deviceName, platform } = opts.seedOtherDevice;
     await emulator.seed(count, { deviceName, platform, startDate: new Date(Date.now() - 90 * 86_400_000) });
   }
-  const preview = await startPreview({ url: emulator.url, port: 0, configDir: path.join(base, 'config'), rendererDir });
-  const context = await browser!.newContext({ viewport: { width: 480, height: 640 } });
+  const preview = await startPreview({ url: emulator.url, port: 0, configDir: path.join(base, 'config'), rendererDir: rig.rendererDir });
+  const context = await rig.browser.newContext({ viewport: { width: 480, height: 640 } });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   const pageErrors: string[] = [];
