@@ -67,6 +67,7 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     const r = await call(bridge, 'backups:delete', { id: b.id });
     if (!r.ok) return r.error;
     listVersion++;
+    gone.add(b.id);
     table.remove(b.id);
     // Deleted elsewhere meanwhile (another app, device or a retention run): what was asked is done.
     table.say(r.value.alreadyDeleted ? `The backup from ${formatDate(b.created)} on ${b.deviceName} was already deleted; it is no longer listed.` : null);
@@ -105,9 +106,13 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
   bridge.on('event:navigate', ({ view }) => tabs.show(view));
   window.addEventListener('hashchange', () => tabs.show(location.hash.slice(1)));
 
+  /** Ids this window deleted (or found already gone): a list read before that, arriving late as an
+   * answer or an event, must not put the row back (ids are never reused). */
+  const gone = new Set<string>();
   function setBackups(list: Backup[] | null): void {
-    backups = list ?? [];
-    table.setBackups(list);
+    const shown = list === null || gone.size === 0 ? list : list.filter((b) => !gone.has(b.id));
+    backups = shown ?? [];
+    table.setBackups(shown);
   }
 
   function applySettings(s: Settings): void {
