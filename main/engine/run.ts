@@ -8,6 +8,7 @@ import { BackupsApiError, failureOf, isApiError } from '../api/errors.js';
 import type { Backup, BackupProgress, BackupStatus } from '../api/wire.js';
 import type { HistoryStore } from './history.js';
 import type { EngineState, HistoryEntry, RestorePhase, RunKind, Trigger } from './types.js';
+import { ProgressEta } from '../shared/progress-eta.js';
 
 export type HeldLock = { release(): Promise<void> };
 export interface LockOwner {
@@ -52,6 +53,8 @@ export class Run {
   readonly began: Promise<boolean>;
   #began!: (started: boolean) => void;
   #onProgress: () => void = () => undefined;
+  /** The pace of the current step, for the time left shown in the tray and the window. */
+  readonly #eta = new ProgressEta();
 
   constructor(
     readonly kind: RunKind,
@@ -71,6 +74,7 @@ export class Run {
     this.status = p.status;
     if (p.percentage !== null) this.percentage = Math.max(0, Math.min(100, p.percentage));
     if (p.status === 'RESET') this.percentage = 0;
+    this.#eta.observe(Date.parse(this.now()), this.percentage);
     // Only a backup being made can be canceled by id; the backup a restore carries is the one restored.
     const named = p.backup?.id ?? p.backupId;
     if (named && p.status !== 'COMPLETED' && (this.kind === 'backup' || this.phase === 'safety-backup')) this.creating = named;
@@ -83,11 +87,13 @@ export class Run {
     this.status = 'INITIALIZED';
     this.percentage = null;
     this.creating = null;
+    this.#eta.restart();
     this.restore = { safetyBackup: null, ...this.restore, target };
   }
 
   view(): RunningView {
     const target = this.restore?.target;
+    const timeLeft = this.#eta.current();
     return {
       trigger: this.trigger,
       startedAt: this.startedAt,
@@ -96,6 +102,7 @@ export class Run {
       kind: this.kind,
       ...(this.phase ? { phase: this.phase } : {}),
       ...(target ? { restoring: { id: target.id, deviceName: target.deviceName, created: target.created, bytes: target.bytes } } : {}),
+      ...(timeLeft ? { timeLeft } : {}),
     };
   }
 

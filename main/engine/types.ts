@@ -2,6 +2,7 @@
 // its history records. Plain data, so it crosses IPC and JSON unchanged.
 import type { Backup, BackupStatus } from '../api/wire.js';
 import type { ApiErrorKind } from '../api/errors.js';
+import type { TimeLeft } from '../shared/progress-eta.js';
 
 export type Trigger = 'manual' | 'scheduled' | 'catch-up' | 'retry' | 'restore';
 /** What a run does: make a backup, or restore one over the local data (after a safety backup). */
@@ -65,6 +66,9 @@ export interface EngineState {
     /** A restore run: the step it is on, and the backup being restored. */
     phase?: RestorePhase;
     restoring?: { id: string; deviceName: string; created: string; bytes: number };
+    /** About how long the current step has left, measured from its pace (see progress-eta.ts);
+     * absent until it is 10 % along, and after the percentage went backwards. */
+    timeLeft?: TimeLeft;
   } | null;
   /** Automatic backups paused until (ISO time), 'resume' for until resumed, or null. */
   pausedUntil: string | null;
