@@ -15,9 +15,16 @@ function isLoopback(hostname: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
-/** Validates and normalises a base URL (no trailing slash), or says why it is not acceptable. */
+/** A bare host with an optional port and path ("localhost:39300", "127.0.0.1", "[::1]:39300"),
+ * which people type without the scheme. Anything else keeps its own scheme (file:, javascript:, …)
+ * and is judged as written. */
+const BARE_HOST = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d+)?(\/.*)?$/i;
+
+/** Validates and normalises a base URL (no trailing slash), or says why it is not acceptable.
+ * `localhost:39300` is taken as `http://localhost:39300`. */
 export function checkBaseUrl(raw: string): BaseUrlCheck {
-  const text = raw.trim();
+  const trimmed = raw.trim();
+  const text = !trimmed.includes('://') && BARE_HOST.test(trimmed) ? `http://${trimmed}` : trimmed;
   if (text.length > MAX_BASE_URL_LENGTH) return { ok: false, reason: `it is longer than ${MAX_BASE_URL_LENGTH.toLocaleString('en-US')} characters` };
   let u: URL;
   try {

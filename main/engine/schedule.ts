@@ -8,8 +8,11 @@
 // and must recompute the next fire time after sleep or a clock change; node-cron's own timers
 // only know real time. All times are in the local time zone, as node-cron's default.
 import { createTask, validateDetailed, type ParsedFields, type ScheduledTask } from 'node-cron';
+import cronstrue from 'cronstrue';
 import type { ScheduleSpec } from '../settings/schema.js';
 import { scheduleSpec } from '../settings/schema.js';
+
+export { EVERY_N_HOURS } from '../settings/schema.js';
 
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
@@ -101,7 +104,38 @@ function describeGap(s: number): string {
   return s === 1 ? '1 second' : `${s} seconds`;
 }
 
-/** "Every day at 12:00" and the like; for custom expressions, the expression itself. */
+/** Whether this process's locale writes times on a 24-hour clock (the system's choice in the app). */
+function uses24HourClock(): boolean {
+  try {
+    const cycle = new Intl.DateTimeFormat(undefined, { hour: 'numeric' }).resolvedOptions().hourCycle;
+    return cycle === 'h23' || cycle === 'h24';
+  } catch {
+    return true;
+  }
+}
+
+/** A valid cron expression in words ("At 02:30, Monday through Friday"), by cronstrue; the
+ * expression itself only if cronstrue cannot describe what node-cron accepted. */
+function cronInWords(cron: string): string {
+  try {
+    return cronstrue.toString(cron, { use24HourTimeFormat: uses24HourClock(), throwExceptionOnParseError: true, verbose: false });
+  } catch {
+    return `Custom schedule: ${cron}`;
+  }
+}
+
+/** A remark a person should read beside a valid schedule, or null: a custom cron that can fire
+ * less than an hour after the previous run (each run is a whole backup of the Pieces data). */
+export function scheduleNote(spec: ScheduleSpec): string | null {
+  if (spec.kind !== 'custom') return null;
+  const parsed = parsedFor(spec);
+  if (!parsed) return null;
+  const gap = shortestGap(parsed.fields);
+  if (gap === null || gap >= 3600) return null;
+  return `Runs more often than once an hour: two backups can be ${describeGap(gap)} apart, and each one backs up all your Pieces data.`;
+}
+
+/** "Every day at 12:00" and the like; a custom expression in words. */
 export function describeSchedule(spec: ScheduleSpec): string {
   switch (spec.kind) {
     case 'off':
@@ -116,7 +150,7 @@ export function describeSchedule(spec: ScheduleSpec): string {
       return `Every ${DAY_NAMES[spec.day] ?? 'week'} at ${spec.time}`;
     case 'custom': {
       const v = validateSchedule(spec);
-      return v.ok ? `Custom schedule: ${v.cron} (local time)` : v.message;
+      return v.ok && v.cron !== null ? `${cronInWords(v.cron)} (local time)` : v.ok ? 'Off: no automatic backups' : v.message;
     }
   }
 }

@@ -48,6 +48,8 @@ export interface SchedulePreview {
   description: string;
   /** ISO times of the next three runs (empty when off or invalid). */
   nextRuns: string[];
+  /** A remark beside a valid schedule (e.g. "Runs more often than once an hour: …"), if any. */
+  note?: string;
 }
 
 export interface InvokeResponses {

@@ -9,7 +9,7 @@ import type { BackupsApi } from '../api/backups-api.js';
 import type { Backup } from '../api/wire.js';
 import type { RunError } from '../engine/types.js';
 import { failureOf, isApiError } from '../api/errors.js';
-import { describeSchedule, nextRuns, validateSchedule } from '../engine/schedule.js';
+import { describeSchedule, nextRuns, scheduleNote, validateSchedule } from '../engine/schedule.js';
 import type { ScheduleSpec } from '../settings/schema.js';
 import { SettingsReadOnlyError, SettingsValidationError } from '../settings/store.js';
 
@@ -48,7 +48,8 @@ async function saving<T>(fn: () => Promise<T>): Promise<T> {
 export function schedulePreview(spec: ScheduleSpec, now: Date): SchedulePreview {
   const v = validateSchedule(spec);
   if (!v.ok) return { valid: false, description: v.message, nextRuns: [] };
-  return { valid: true, description: describeSchedule(spec), nextRuns: nextRuns(spec, now, 3).map((d) => d.toISOString()) };
+  const note = scheduleNote(spec);
+  return { valid: true, description: describeSchedule(spec), nextRuns: nextRuns(spec, now, 3).map((d) => d.toISOString()), ...(note ? { note } : {}) };
 }
 
 type Handler = (ctx: HandlerContext, payload: any) => Promise<unknown>;

@@ -1,8 +1,9 @@
 // Settings file migrations. The file carries a `version`; each step turns version n into n + 1.
 // A file from a newer app (version above ours) is not migrated: the store uses its known keys,
 // validated, read-only, and never rewrites it (that would lose what the newer app added).
+import { EVERY_N_HOURS } from './schema.js';
 
-export const SETTINGS_VERSION = 5;
+export const SETTINGS_VERSION = 6;
 
 type Raw = Record<string, unknown>;
 
@@ -32,6 +33,16 @@ export const MIGRATIONS: Record<number, (s: Raw) => Raw> = {
   3: (s) => ('safetyBackupBeforeRestore' in s ? s : { ...s, safetyBackupBeforeRestore: true }),
   // v4 → v5: `overdueDays` (days without a backup before the app warns; 3).
   4: (s) => ('overdueDays' in s ? s : { ...s, overdueDays: 3 }),
+  // v5 → v6: "every N hours" takes only divisors of 24 (see EVERY_N_HOURS). Another N becomes the
+  // largest divisor below it, so backups never end up further apart than the person chose.
+  5: (s) => {
+    const sched = s.schedule;
+    if (!sched || typeof sched !== 'object' || (sched as Raw).kind !== 'every-n-hours') return s;
+    const n = (sched as Raw).hours;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || (EVERY_N_HOURS as readonly number[]).includes(n)) return s;
+    const hours = [...EVERY_N_HOURS].reverse().find((d) => d <= n) ?? 1;
+    return { ...s, schedule: { ...(sched as Raw), hours } };
+  },
 };
 
 /** The file's version (0 when it has none). */

@@ -1,14 +1,20 @@
 // The settings every front end shares (tray app, daemon, CLI): their schema and defaults.
 // Validation lives here so the store, the IPC layer and the CLI agree on what is valid.
 import { z } from 'zod';
-import { checkBaseUrl } from '../api/base-url.js';
+import { checkBaseUrl, normalizeBaseUrl } from '../api/base-url.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM, 24-hour');
+
+/** The hours "every N hours" may take: divisors of 24 only. The schedule is a cron ("every Nth hour")
+ * that starts again at midnight each day, so any other N would leave a shorter gap there (every 5
+ * hours ran 15:00, 20:00, 00:00: 4 hours apart). Older files with another N are migrated (v5 → v6). */
+export const EVERY_N_HOURS = [1, 2, 3, 4, 6, 8, 12] as const;
+export const EVERY_N_HOURS_WHY = 'every N hours must divide the day evenly (1, 2, 3, 4, 6, 8 or 12 hours), so backups stay the same time apart across midnight';
 
 export const scheduleSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('off') }),
   z.object({ kind: z.literal('hourly') }),
-  z.object({ kind: z.literal('every-n-hours'), hours: z.number().int().min(1).max(23) }),
+  z.object({ kind: z.literal('every-n-hours'), hours: z.number().int().refine((n) => (EVERY_N_HOURS as readonly number[]).includes(n), EVERY_N_HOURS_WHY) }),
   z.object({ kind: z.literal('daily'), time: hhmm }),
   /** day: 0 = Sunday … 6 = Saturday, as in cron. */
   z.object({ kind: z.literal('weekly'), day: z.number().int().min(0).max(6), time: hhmm }),
@@ -56,6 +62,8 @@ export const settingsSchema = z.object({
       const r = checkBaseUrl(v);
       if (!r.ok) ctx.addIssue({ code: 'custom', message: `this PiecesOS address cannot be used: ${r.reason}` });
     })
+    // Saved as the rule normalises it ("localhost:39300" → "http://localhost:39300").
+    .transform((v) => normalizeBaseUrl(v) ?? v)
     .nullable(),
   schedule: scheduleSpec,
   /** When the schedule was last changed (ISO 8601); catch-up's reference when there is no successful run yet. */
