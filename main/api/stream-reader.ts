@@ -7,6 +7,7 @@
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { BackupsApiError } from './errors.js';
 import { SseDataWatch } from './sse-data-watch.js';
+import { Utf8Chunks } from './utf8-chunks.js';
 
 export interface StreamReaderOptions {
   /** The response's Content-Type; `text/event-stream` tips undecided input towards SSE. */
@@ -25,6 +26,8 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const SSE_FIELDS = ['data:', 'event:', 'id:', 'retry:'];
 const DEFAULT_MAX_VALUE_CHARS = 16 * 1024 * 1024;
+/** Values the scanner reads after the fast path guessed a value's end wrongly (see skim). */
+const SCANNED_AFTER_WRONG_GUESS = 16;
 
 function skipSeparators(s: string): string {
   let i = 0;
@@ -74,7 +77,7 @@ export class ProgressStreamReader {
   private readonly onValue: (v: unknown) => void;
   private readonly preferSse: boolean;
   private readonly maxValueChars: number;
-  private readonly decoder = new TextDecoder('utf-8');
+  private readonly decoder = new Utf8Chunks();
   private mode: Mode = 'detect';
   /** Undecided text while detecting the framing. */
   private pending = '';
@@ -88,6 +91,12 @@ export class ProgressStreamReader {
   private sse: EventSourceParser | null = null;
   private sseError: BackupsApiError | null = null;
   private readonly sseData = new SseDataWatch();
+  /** Values left to the scanner after a wrong guess of the fast path (see skim). */
+  private scannedValues = 0;
+  /** Where the next `{` and newline are in the piece being read (see nextIndexOf). */
+  private found: { piece: number; '{': number; '\n': number } = { piece: -1, '{': -1, '\n': -1 };
+  /** Pieces of text scanned so far: tells `found` which piece it belongs to. */
+  private pieces = 0;
   /** Whether the piece being pushed carried part of a value (see push). */
   private carried = false;
 
@@ -110,14 +119,14 @@ export class ProgressStreamReader {
    */
   push(chunk: Uint8Array): boolean {
     this.carried = false;
-    const text = this.decoder.decode(chunk, { stream: true });
+    const text = this.decoder.decode(chunk);
     if (text.length > 0) this.take(text);
     return this.carried;
   }
 
   /** The body ended: flush what is left; an unfinished value means the connection was cut. */
   end(): void {
-    const rest = this.decoder.decode();
+    const rest = this.decoder.end();
     if (rest.length > 0) this.take(rest);
     if (this.mode === 'detect') {
       if (this.pending.trim().length > 0) this.notRecognised(this.pending);
@@ -168,17 +177,91 @@ export class ProgressStreamReader {
     throw new BackupsApiError('bad-response', `PiecesOS answered with something that is neither JSON nor an event stream ("${excerpt(s)}"); check that the address points to PiecesOS.`);
   }
 
-  // The JSON scanner: tracks string/escape state and nesting depth, and hands every complete
-  // top-level value to JSON.parse as one slice.
   private scan(text: string): void {
+    this.pieces++;
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      if (this.depth === 0 && !this.inString) {
+        i = this.skim(text, i);
+        if (i >= n) return;
+      }
+      i = this.scanValue(text, i);
+    }
+  }
+
+  // The fast path, between values: a value whose end can be guessed with one native search (the
+  // first `}` of an object with no `{` before it, else the end of its line) is handed to
+  // JSON.parse at once. When JSON.parse accepts the slice it is exactly the value the scanner
+  // would have found (a valid object or array ends at its matching bracket, and what follows on
+  // its line is JSON whitespace, which the scanner skips too); when it refuses, the scanner reads
+  // the value character by character as before, errors included. Most progress values are flat
+  // objects, so most never meet the scanner.
+  private skim(text: string, from: number): number {
+    const n = text.length;
+    let i = from;
+    for (;;) {
+      while (i < n && isSpace(text.charCodeAt(i))) i++;
+      if (i >= n || this.scannedValues > 0) return i;
+      const end = this.guessEnd(text, i);
+      if (end === -1) return i;
+      let value: unknown;
+      try {
+        value = JSON.parse(text.slice(i, end));
+      } catch {
+        // A wrong guess (a `}` inside a string, a value over several lines, or bad JSON): the
+        // scanner takes this value and a few more, so a stream of such values costs no more
+        // than before.
+        this.scannedValues = SCANNED_AFTER_WRONG_GUESS;
+        return i;
+      }
+      this.carried = true;
+      this.onValue(value);
+      i = end;
+    }
+  }
+
+  /** Where the value starting at `i` probably ends (exclusive), or -1 for no cheap guess. */
+  private guessEnd(text: string, i: number): number {
+    const c = text.charCodeAt(i);
+    if (c === OPEN_BRACE) {
+      const close = text.indexOf('}', i + 1);
+      if (close === -1) return -1; // not complete in this piece
+      if (this.nextIndexOf(text, '{', i + 1) > close) return close + 1;
+    } else if (c !== OPEN_BRACKET) {
+      return -1; // not a value: the scanner reports it
+    }
+    const nl = this.nextIndexOf(text, '\n', i + 1);
+    return nl < text.length ? nl : -1;
+  }
+
+  /**
+   * text.indexOf(ch, from), or text.length when absent, remembered per piece so a character
+   * that is far away (or absent) is searched for once per piece, not once per value.
+   */
+  private nextIndexOf(text: string, ch: '{' | '\n', from: number): number {
+    if (this.found.piece !== this.pieces) this.found = { piece: this.pieces, '{': -1, '\n': -1 };
+    let at = this.found[ch];
+    if (at < from) {
+      at = text.indexOf(ch, from);
+      if (at === -1) at = text.length;
+      this.found[ch] = at;
+    }
+    return at;
+  }
+
+  // The JSON scanner: tracks string/escape state and nesting depth, and hands every complete
+  // top-level value to JSON.parse as one slice. Returns where it stopped: after the first value
+  // it completed, or the end of `text`.
+  private scanValue(text: string, from: number): number {
     let depth = this.depth;
     let inString = this.inString;
     let escaped = this.escaped;
     let carried = false;
-    // Where the current value starts in `text`; 0 when it started in an earlier push.
-    let start = depth > 0 || inString ? 0 : -1;
+    // Where the current value starts in `text`; `from` (0) when it started in an earlier push.
+    let start = depth > 0 || inString ? from : -1;
     const n = text.length;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < n; i++) {
       const c = text.charCodeAt(i);
       if (inString) {
         carried = true;
@@ -222,7 +305,9 @@ export class ProgressStreamReader {
           this.inString = false;
           this.escaped = false;
           this.carried = true;
+          if (this.scannedValues > 0) this.scannedValues--;
           this.onValue(parseValue(slice));
+          return i + 1;
         }
       } else if (depth === 0) {
         if (!isSpace(c)) this.topLevelJunk(text, i);
@@ -243,6 +328,7 @@ export class ProgressStreamReader {
         throw new BackupsApiError('bad-response', `PiecesOS sent a progress value longer than ${this.maxValueChars} characters; check that the address points to PiecesOS.`);
       }
     }
+    return n;
   }
 
   private topLevelJunk(text: string, i: number): never {

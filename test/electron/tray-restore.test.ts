@@ -42,14 +42,14 @@ test('restoring: the step and the backup in the menu, the percentage in the tool
   assert.ok(lines.some((l) => l.startsWith('Making a safety backup…')), lines.join(' | '));
   assert.ok(lines.includes(`Backup from old-laptop, ${formatLocalDateTime(created)}`), lines.join(' | '));
   assert.ok(!lines.some((l) => /Backing up/.test(l)), 'a restore is not shown as a backup');
-  assert.equal(trayTooltip(input(restoring('safety-backup', 42.4))), 'Pieces Backup\nMaking a safety backup… 42 %');
+  assert.equal(trayTooltip(input(restoring('safety-backup', 42.4))), 'Pieces Backup\nMaking a safety backup… 42 %\nElapsed 0:00');
   assert.equal(find(safety, 'backup-now')?.enabled, false);
   assert.deepEqual(find(safety, 'cancel-run'), { id: 'cancel-run', label: 'Cancel restore', action: 'cancel-run' });
 
   const restore = statusLines(input(restoring('restore', 70)));
   assert.ok(restore.some((l) => l.startsWith('Restoring…')), restore.join(' | '));
-  assert.equal(trayTooltip(input(restoring('restore', 70))), 'Pieces Backup\nRestoring… 70 %');
-  assert.equal(trayTooltip(input(restoring('restore', null))), 'Pieces Backup\nRestoring…');
+  assert.equal(trayTooltip(input(restoring('restore', 70))), 'Pieces Backup\nRestoring… 70 %\nElapsed 0:00');
+  assert.equal(trayTooltip(input(restoring('restore', null))), 'Pieces Backup\nRestoring…\nElapsed 0:00');
 });
 
 test('Cancel backup while a backup runs; no cancel item when nothing runs', () => {

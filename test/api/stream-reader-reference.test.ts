@@ -1,0 +1,105 @@
+// The stream reader's fast paths (issue 13: bytes decoded through Buffer, values whose end one
+// native search can guess handed straight to JSON.parse) against the reader as it was before
+// them: for any stream, valid or hostile, cut anywhere, both must give the same values, the same
+// "carried" answer for every piece, and the same error at the same piece.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ProgressStreamReader } from '../../main/api/stream-reader.js';
+import { BackupsApiError } from '../../main/api/errors.js';
+import { ReferenceStreamReader } from '../helpers/reference-stream-reader.js';
+
+interface Outcome { values: unknown[]; carried: boolean[]; error: string | null }
+
+interface Reader { push(chunk: Uint8Array): boolean; end(): void }
+
+function run(make: (onValue: (v: unknown) => void) => Reader, chunks: Uint8Array[]): Outcome {
+  const values: unknown[] = [];
+  const carried: boolean[] = [];
+  const r = make((v) => values.push(v));
+  try {
+    for (const c of chunks) carried.push(r.push(c));
+    r.end();
+    return { values, carried, error: null };
+  } catch (e) {
+    if (!(e instanceof BackupsApiError)) throw e;
+    return { values, carried, error: `${e.kind}: ${e.message}` };
+  }
+}
+
+function cut(bytes: Uint8Array, sizes: number[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let pos = 0, k = 0; pos < bytes.length; k++) {
+    const size = sizes[k % sizes.length]!;
+    out.push(bytes.subarray(pos, pos + size));
+    pos += size;
+  }
+  return out;
+}
+
+function sameAsReference(text: string | Uint8Array, sizes: number[], contentType: string | null, maxValueChars?: number): void {
+  const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+  const chunks = cut(bytes, sizes);
+  const opts = { contentType, ...(maxValueChars === undefined ? {} : { maxValueChars }) };
+  const fast = run((on) => new ProgressStreamReader(on, opts), chunks);
+  const reference = run((on) => new ReferenceStreamReader(on, opts), chunks);
+  assert.deepEqual(fast, reference);
+}
+
+const flat = ['{"status":"IN-PROGRESS","percentage":12.5}', '{}', '{"a":"}"}', '{"a":"{"}', '{"a":"\\"}"}', '{"a":"\\\\"}', '{"e":"é😀\\n"}', '{"a":[1,{"b":2}],"c":{}}', '[1,2]', '[]', '[{"a":1}]', '{"a":1}\r', '{ "a" : 1 }'];
+
+test('fast reader equals the reference on hand-picked tricky streams, cut at every size', () => {
+  const streams = [
+    flat.join('\n'), flat.join(''), flat.join(' ,\u001e\t'), flat.join('\r\n\r\n'),
+    '{"a":1}\n{"b":\n2}\n', '{"a":1},{"b":2}\n', '{"a":1}}\n', '{"a":1} x', '{"a":}\n{"b":1}\n', '[1\n2]\n', '{"a":1}\n[1,\n2]\n{"c":3}',
+    '{"a":"}"}{"b":"}"}{"c":"}"}{"d":1}', '\ufeff{"a":1}\n', '{"a":1', '{"a":"x\\', '  \n ', '',
+    'data: {"a":1}\n\n: ping\n\ndata: [DONE]\n\nevent: x\ndata: {"b":\ndata: 2}\n\n', 'data: {"a":1}\r\rdata: 2\r\n\r\n',
+  ];
+  for (const s of streams) {
+    for (const size of [1, 2, 3, 5, 8, 13, 1 << 20]) {
+      sameAsReference(s, [size], null);
+      sameAsReference(s, [size], 'text/event-stream');
+    }
+  }
+});
+
+test('fast reader equals the reference when a value exceeds the longest allowed', () => {
+  const long = `{"a":"${'x'.repeat(300)}"}\n`;
+  for (const size of [7, 64, 200, 1000]) sameAsReference(long.repeat(3), [size], null, 100);
+});
+
+test('property: fast reader equals the reference for any stream of values, noise and junk, cut anywhere', async () => {
+  const fc = await import('fast-check');
+  const json = fc.jsonValue().map((v) => JSON.stringify(v));
+  const obj = fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.double(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }))).map((o) => JSON.stringify(o));
+  const pretty = fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v, null, 1) ?? 'null');
+  const braces = fc.stringMatching(/^[{}[\]"\\:, \n\r\tax1]{0,12}$/);
+  const noise = fc.constantFrom('\n', '\r\n', ' ', '\t', ',', '\u001e', '\ufeff', '\r', 'x', '"s"', '1', '}', ']', '{', '[', 'data: ', ': c\n', '\n\n');
+  const piece = fc.oneof({ weight: 4, arbitrary: obj }, { weight: 2, arbitrary: json }, { weight: 1, arbitrary: pretty }, { weight: 1, arbitrary: braces }, { weight: 3, arbitrary: noise });
+  const framing = fc.constantFrom<(ps: string[]) => string>(
+    (ps) => ps.join('\n'),
+    (ps) => ps.join(''),
+    (ps) => ps.map((p) => `data: ${p}\n\n`).join(''),
+    (ps) => ps.map((p) => `data: ${p}\r\n`).join(': k\r\n\r\n'),
+  );
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 10 }), framing, fc.array(fc.integer({ min: 1, max: 48 }), { minLength: 1, maxLength: 8 }), fc.constantFrom<string | null>(null, 'text/event-stream'), (pieces, frame, sizes, contentType) => {
+      sameAsReference(frame(pieces), sizes, contentType);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('property: fast reader equals the reference for mostly valid progress values with rare oddities', async () => {
+  const fc = await import('fast-check');
+  const value = fc.record({
+    status: fc.constantFrom('IN-PROGRESS', 'COMPLETED', 'RE}SET', 'X{'),
+    percentage: fc.option(fc.double({ noNaN: true }), { nil: null }),
+    backup: fc.option(fc.record({ id: fc.string({ unit: 'binary', maxLength: 10 }), n: fc.integer() }), { nil: undefined }),
+  }, { requiredKeys: ['status'] }).map((v) => JSON.stringify(v));
+  fc.assert(
+    fc.property(fc.array(value, { minLength: 1, maxLength: 30 }), fc.constantFrom('\n', '', '\r\n', ' '), fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 5 }), (vals, sep, sizes) => {
+      sameAsReference(vals.join(sep) + sep, sizes, null);
+    }),
+    { numRuns: 1000 },
+  );
+});
