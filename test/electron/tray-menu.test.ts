@@ -48,7 +48,7 @@ test('running: the menu says a backup runs (its percentage is in the tooltip, no
   assert.equal(find(menu, 'backup-now')?.enabled, false);
   const noPct = { ...state, running: { ...state.running!, percentage: null } };
   assert.ok(labels(buildTrayMenu({ state: noPct, settings, connection: conn, now })).includes('Backing up…'));
-  assert.equal(trayTooltip({ state, settings, connection: conn, now }), 'Pieces Backup\nBacking up… 42 %');
+  assert.equal(trayTooltip({ state, settings, connection: conn, now }), 'Pieces Backup\nBacking up… 42 %\nElapsed 1:00');
 });
 
 test('paused, error with retry, never backed up, emulator, offline', () => {
