@@ -9,7 +9,7 @@ import type { ElectronDeps } from './deps.js';
 import { hardenWebContents, installSessionSecurity, registerAppScheme } from './security.js';
 import { createWindowManager, type WindowManager } from './window.js';
 import { registerIpc, relayEvents } from './ipc.js';
-import { createTrayController, type TrayController, type TrayView } from './tray.js';
+import { checkAgain, createTrayController, type TrayController, type TrayView } from './tray.js';
 import type { TrayAction } from './tray-menu.js';
 import { createNotifier } from './notifications.js';
 import { watchPower } from './power.js';
@@ -139,11 +139,13 @@ export async function runApp(deps: ElectronDeps, opts: AppOptions): Promise<Runn
     const request = ACTION_REQUESTS[action];
     if (request) {
       void core.handle(request[0], request[1]).then((r) => {
-        if (!r.ok && r.error.kind !== 'already-running') notify({ kind: 'failure', title: 'Pieces Backup', body: r.error.message });
+        // Also "already running": a click that starts nothing says why rather than doing nothing visible.
+        if (!r.ok) notify({ kind: 'failure', title: 'Pieces Backup', body: r.error.message });
       });
       return;
     }
-    if (action === 'open-backups') windows.open('backups');
+    if (action === 'check-again') void checkAgain(core, log);
+    else if (action === 'open-backups') windows.open('backups');
     else if (action === 'open-settings') windows.open('settings');
     else if (action === 'toggle-start-at-login') void core.handle('settings:update', { startAtLogin: !view.settings.startAtLogin });
     else if (action === 'open-log' && opts.logPath) {

@@ -4,12 +4,12 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { ConnectionInfo, EngineState } from '../engine/types.js';
 import type { Settings } from '../settings/schema.js';
-import { formatAgo, formatBytes, formatLocalDateTime, formatWhen, parseTime, truncate } from '../shared/format.js';
-import { waitingLine } from '../shared/waiting-text.js';
-import { failureText, retryLine } from '../shared/status-text.js';
+import { formatAgo, formatBytes, formatWhen, parseTime, truncate } from '../shared/format.js';
+import { formatDateTimeIso } from '../shared/time-format.js';
+import { describeHolder, waitingLine } from '../shared/waiting-text.js';
+import { DEMO_MODE_TEXT, failureText, retryLine } from '../shared/status-text.js';
 import { owedOrOverdueLines } from '../shared/owed-overdue-text.js';
 import { externalRunLine } from '../shared/external-run-text.js';
-import { runTimeLine } from '../shared/progress-eta.js';
 
 export type TrayAction =
   | 'backup-now'
@@ -18,6 +18,7 @@ export type TrayAction =
   | 'pause-tomorrow'
   | 'pause-indefinitely'
   | 'resume'
+  | 'check-again'
   | 'open-backups'
   | 'open-settings'
   | 'toggle-start-at-login'
@@ -71,23 +72,24 @@ export function progressLine(state: EngineState): string | null {
 }
 
 /** The backup a restore puts in place, once PiecesOS has found it. */
-function restoringLine(state: EngineState): string | null {
+function restoringLine(input: Pick<TrayMenuInput, 'state' | 'now'>): string | null {
+  const { state } = input;
   const b = state.phase === 'running' ? state.running?.restoring : undefined;
-  return b ? `Backup from ${truncate(b.deviceName, 40)}, ${formatLocalDateTime(b.created)}` : null;
+  return b ? `Backup from ${truncate(b.deviceName, 40)}, ${formatDateTimeIso(b.created, input.now)}` : null;
 }
 
 /** The disabled lines at the top of the menu that say where things stand. */
 export function statusLines(input: TrayMenuInput): string[] {
   const { state, connection, now } = input;
   const lines: string[] = [];
-  if (isEmulator(input)) lines.push('Connected to the Emulator');
-  if (state.phase === 'offline' || connection?.reachable === false) lines.push('PiecesOS is not running — start it to back up');
+  if (isEmulator(input)) lines.push(DEMO_MODE_TEXT);
+  if (isOffline(input)) lines.push('PiecesOS is not running — start it to back up');
 
   // The menu says a backup runs, without its percentage: each change of an item rebuilds the whole
   // menu (on Linux re-published over D-Bus, closing it on some panels). Ticks go to the tooltip.
   const doing = runningLabel(state);
   if (doing) lines.push(doing);
-  const restoring = restoringLine(state);
+  const restoring = restoringLine(input);
   if (restoring) lines.push(restoring);
   if (state.phase === 'waiting' && state.waiting) lines.push(waitingLine(state.waiting, now));
   // Another client's run changes often too, but only the tooltip carries its percentage.
@@ -117,6 +119,30 @@ export function statusLines(input: TrayMenuInput): string[] {
   return lines;
 }
 
+const isOffline = (input: Pick<TrayMenuInput, 'state' | 'connection'>): boolean => input.state.phase === 'offline' || input.connection?.reachable === false;
+
+/** Offline or signed out: what a person fixes outside the app, then asks the app to look again. */
+export function needsCheck(input: Pick<TrayMenuInput, 'state' | 'connection'>): boolean {
+  return isOffline(input) || (input.state.lastError?.kind === 'not-signed-in' && input.state.phase !== 'running');
+}
+
+/** "Back up now", or, while a backup another process started runs (so a click could only wait
+ * behind it), a disabled item that says whose: "A backup is already running — started by
+ * process 4242 at 2:02 PM" / "— started in another app". */
+export function backUpNowItem(input: Pick<TrayMenuInput, 'state' | 'now'>): TrayMenuItem {
+  const { state, now } = input;
+  if (state.phase === 'running') return { id: 'backup-now', label: 'Back up now', enabled: false, action: 'backup-now' };
+  if (state.phase === 'waiting' && state.waiting) {
+    const h = state.waiting.heldBy;
+    const holder = h.pid > 0 ? describeHolder(h, now).replace(/^the backup /, '') : 'started by another Pieces Backup process';
+    return { id: 'backup-now', label: `A backup is already running — ${holder}`, enabled: false };
+  }
+  if (state.external) {
+    return { id: 'backup-now', label: `A ${state.external.kind === 'restore' ? 'restore' : 'backup'} is already running — started in another app`, enabled: false };
+  }
+  return { id: 'backup-now', label: 'Back up now', enabled: true, action: 'backup-now' };
+}
+
 export function buildTrayMenu(input: TrayMenuInput): TrayMenuItem[] {
   const { state, settings } = input;
   const running = state.phase === 'running';
@@ -125,9 +151,12 @@ export function buildTrayMenu(input: TrayMenuInput): TrayMenuItem[] {
   return [
     ...statusLines(input).map((label, i): TrayMenuItem => ({ id: `status-${i}`, label, enabled: false })),
     sep,
-    { id: 'backup-now', label: 'Back up now', enabled: !running, action: 'backup-now' },
+    ...(needsCheck(input) ? [{ id: 'check-again', label: 'Check again', action: 'check-again' } satisfies TrayMenuItem] : []),
+    backUpNowItem(input),
     // The run in flight can be stopped (through PiecesOS, which puts the original data back on a restore).
     ...(running ? [{ id: 'cancel-run', label: state.running?.kind === 'restore' ? 'Cancel restore' : 'Cancel backup', action: 'cancel-run' } satisfies TrayMenuItem] : []),
+    // Paused: resuming is what a person looks for, so it is not hidden inside the Pause submenu.
+    ...(paused ? [{ id: 'resume-top', label: 'Resume automatic backups', action: 'resume' } satisfies TrayMenuItem] : []),
     {
       id: 'pause',
       label: 'Pause automatic backups',
@@ -168,9 +197,7 @@ export function trayTooltip(input: TrayMenuInput): string {
     const next = parseTime(state.nextRun);
     if (next) line += ` · next ${formatWhen(next, now)}`;
   }
-  // A run in flight: how long it has taken and, once the engine has an estimate, how long it has left.
-  const timing = state.phase === 'running' && state.running ? runTimeLine(state.running, now.getTime()) : null;
-  return timing ? `${title}\n${line}\n${timing}` : `${title}\n${line}`;
+  return `${title}\n${line}`;
 }
 
 /** Turn the data into Electron's template, binding each action to `onAction`. */

@@ -125,6 +125,18 @@ export function createTrayController(opts: {
   };
 }
 
+/** The tray's "Check again" (offline or signed out): look for PiecesOS again, then list the
+ * backups, as the window's button does; a list that succeeds clears "not signed in", and the
+ * tray follows the core's events. Never throws: a failure shows as the state it leaves. */
+export async function checkAgain(core: Pick<AppCore, 'handle'>, log: (m: string) => void): Promise<void> {
+  try {
+    await core.handle('connection:check', undefined);
+    await core.handle('backups:list', undefined);
+  } catch (e) {
+    log(`Check again could not finish (${e instanceof Error ? e.message : String(e)}).`);
+  }
+}
+
 /** "42 %" while a run reports progress, else nothing. */
 export function progressTitle(state: EngineState): string {
   const p = state.phase === 'running' ? state.running?.percentage : null;

@@ -1,15 +1,10 @@
 // Human wording shared across front ends: sizes everywhere (the window too), so a backup reads
-// "12.3 MB" in the CLI, the tray, notifications and the window; short local times for the CLI,
-// the tray and the daemon log (the window words dates with the browser's Intl formats).
-
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+// "12.3 MB" in the CLI, the tray, notifications and the window. Times come from time-format.ts
+// (Intl, the system's locale and clock), the one way every front end writes them.
+import { dayDelta, formatClock, formatDay, formatDayTime } from './time-format.js';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 const clock = (d: Date): string => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-const dayStart = (d: Date): number => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
-/** Whole calendar days from `now` to `d` (negative in the past); DST-safe by rounding. */
-const dayDelta = (d: Date, now: Date): number => Math.round((dayStart(d) - dayStart(now)) / 86_400_000);
 
 /** Parse an ISO time; null when absent or unparsable (a corrupt state must not break the menu). */
 export function parseTime(iso: string | null | undefined): Date | null {
@@ -18,32 +13,31 @@ export function parseTime(iso: string | null | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** "just now", "5 min ago", "3 h ago", "yesterday 18:00", "Nov 20". */
+/** "just now", "5 min ago", "3 h ago", "yesterday 6:00 PM", "Nov 20". */
 export function formatAgo(d: Date, now: Date): string {
   const ms = now.getTime() - d.getTime();
   if (ms < 60_000) return 'just now';
   if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`;
   const days = dayDelta(d, now);
   if (days === 0) return `${Math.floor(ms / 3_600_000)} h ago`;
-  if (days === -1) return `yesterday ${clock(d)}`;
-  const sameYear = d.getFullYear() === now.getFullYear();
-  return `${MONTHS[d.getMonth()]} ${d.getDate()}${sameYear ? '' : ` ${d.getFullYear()}`}`;
+  if (days === -1) return `yesterday ${formatClock(d)}`;
+  return formatDay(d, now);
 }
 
-/** "today 18:00", "tomorrow 09:00", "Mon 18:00", "Dec 5 18:00". */
+/** "today 6:00 PM", "tomorrow 9:00 AM", "Mon 6:00 PM", "Dec 5, 6:00 PM" (see time-format.ts). */
 export function formatWhen(d: Date, now: Date): string {
-  const days = dayDelta(d, now);
-  if (days === 0) return `today ${clock(d)}`;
-  if (days === 1) return `tomorrow ${clock(d)}`;
-  if (days > 1 && days < 7) return `${WEEKDAYS[d.getDay()]} ${clock(d)}`;
-  if (days === -1) return `yesterday ${clock(d)}`;
-  return `${MONTHS[d.getMonth()]} ${d.getDate()} ${clock(d)}`;
+  return formatDayTime(d, now);
 }
 
-/** Keep one line of a menu short: error messages from servers can be long. */
+/** Keep one line of a menu short: error messages from servers can be long. Cut at a word
+ * boundary with "…" (a word longer than half the room is cut inside, rather than left nearly empty). */
 export function truncate(s: string, max: number): string {
   const one = s.replace(/\s+/g, ' ').trim();
-  return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+  if (one.length <= max) return one;
+  const room = one.slice(0, max - 1);
+  const space = room.lastIndexOf(' ');
+  const cut = one[max - 1] === ' ' ? room : space >= max / 2 ? room.slice(0, space) : room;
+  return `${cut.replace(/[\s,;:.!?(–—-]+$/, '')}…`;
 }
 
 /** Decimal units as file managers show them: "999 B", "1.5 KB", "820 KB", "12.3 MB", "1.2 GB";
@@ -62,7 +56,8 @@ export function formatBytes(bytes: number | null | undefined): string {
   return `${text} ${units[i]}`;
 }
 
-/** Local "YYYY-MM-DD HH:MM" (":SS" with `seconds`), or the raw text when it is not a date. */
+/** Local "YYYY-MM-DD HH:MM" (":SS" with `seconds`), or the raw text when it is not a date: for
+ * log lines, which stay sortable and greppable; people read time-format.ts's formatDateTime. */
 export function formatLocalDateTime(iso: string, opts: { seconds?: boolean } = {}): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;

@@ -10,6 +10,7 @@ import { startEmulator } from '../../emulator/server.js';
 import { runDaemon } from '../../main/daemon/daemon.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 import { startLockHolder } from '../helpers/lock-children.js';
+import { formatClock } from '../../main/shared/time-format.js';
 
 async function waitFor(pred: () => boolean, what: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -32,7 +33,7 @@ test('a backup blocked by another process logs one "Waiting for the backup start
     const lines: string[] = [];
     const ac = new AbortController();
     const running = runDaemon({ configDir: cfg, url: emu.url, json: false, out: (l) => lines.push(l), signal: ac.signal });
-    const hhmm = (d: Date) => `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+    const hhmm = (d: Date) => formatClock(d); // the one way times are written (time-format.ts)
     await waitFor(() => lines.some((l) => l.includes('Waiting for')), 'the waiting line');
     await sleep(300); // anything else it would log about the same wait
     ac.abort();

@@ -50,7 +50,7 @@ test('the bundled main process boots on the stand-in against the emulator and qu
   assert.equal(r.bad.ok, false);
   assert.equal(r.bad.error.kind, 'invalid-request');
   assert.match(r.tooltip, /^Pieces Backup \(Emulator\)\n/);
-  assert.equal(r.menu[0], 'Connected to the Emulator');
+  assert.equal(r.menu[0], 'Demo mode — using the built-in emulator, not your Pieces data');
   assert.ok(r.menu.includes('Back up now') && r.menu.includes('Quit'));
   assert.ok(existsSync(r.images[0]), `tray icon ${r.images[0]} exists`);
   assert.equal(r.trayDestroyed, true);

@@ -77,8 +77,8 @@ test('tray, window, IPC, notifications and quit in the real Electron runtime', a
   try {
     // The app starts and creates its tray: labelled Emulator, with the actions.
     const render = async () => app.evaluate(() => (globalThis as any).__piecesBackup?.tray.lastRender() ?? null);
-    const tray: any = await until(render, (r: any) => r?.menu?.some((m: any) => m.label === 'Connected to the Emulator'), 'the tray');
-    assert.equal(tray.menu[0].label, 'Connected to the Emulator');
+    const tray: any = await until(render, (r: any) => r?.menu?.some((m: any) => m.label === 'Demo mode — using the built-in emulator, not your Pieces data'), 'the tray');
+    assert.equal(tray.menu[0].label, 'Demo mode — using the built-in emulator, not your Pieces data');
     assert.match(tray.tooltip, /^Pieces Backup \(Emulator\)/);
     assert.equal(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length), 0, 'no window until asked');
 

@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTrayMenu, trayTooltip, toMenuTemplate, statusLines, type TrayMenuItem, type TrayAction } from '../../main/electron/tray-menu.js';
 import { formatAgo, formatBytes, formatWhen } from '../../main/shared/format.js';
+import { setTimeStyle } from '../../main/shared/time-format.js';
 import type { ConnectionInfo, EngineState } from '../../main/engine/types.js';
+
+// Times follow the locale (time-format.test.ts shows both clocks): a 24-hour one here.
+setTimeStyle({ locale: 'en-GB' });
 
 // Local-time dates so the expectations hold in any time zone.
 const now = new Date(2026, 10, 27, 17, 0, 0);
@@ -54,7 +58,7 @@ test('running: the menu says a backup runs (its percentage is in the tooltip, no
 test('paused, error with retry, never backed up, emulator, offline', () => {
   const paused = { ...idle, pausedUntil: at(9, 0, 1), nextRun: null };
   const pm = buildTrayMenu({ state: paused, settings: { startAtLogin: true }, connection: conn, now });
-  assert.ok(labels(pm).includes('Automatic backups paused until tomorrow 09:00'));
+  assert.ok(labels(pm).includes('Automatic backups paused until tomorrow 9:00'));
   assert.equal(find(pm, 'resume')?.enabled, true);
   assert.equal(find(pm, 'start-at-login')?.checked, true);
   assert.ok(statusLines({ state: { ...idle, pausedUntil: 'resume' }, settings, connection: conn, now }).includes('Automatic backups paused until you resume them'));
@@ -72,8 +76,8 @@ test('paused, error with retry, never backed up, emulator, offline', () => {
   assert.match(trayTooltip({ state: failed, settings, connection: conn, now }), /Last attempt failed: Server said: 500 boom/);
 
   const emu: ConnectionInfo = { ...conn, source: 'emulator' };
-  assert.equal(statusLines({ state: idle, settings, connection: emu, now })[0], 'Connected to the Emulator');
-  assert.equal(statusLines({ state: idle, settings, connection: conn, now, emulator: true })[0], 'Connected to the Emulator');
+  assert.equal(statusLines({ state: idle, settings, connection: emu, now })[0], 'Demo mode — using the built-in emulator, not your Pieces data');
+  assert.equal(statusLines({ state: idle, settings, connection: conn, now, emulator: true })[0], 'Demo mode — using the built-in emulator, not your Pieces data');
   assert.match(trayTooltip({ state: idle, settings, connection: emu, now }), /^Pieces Backup \(Emulator\)\nLast backup 5 min ago · next today 18:00$/);
 
   const offline: EngineState = { ...idle, phase: 'offline' };
@@ -103,24 +107,25 @@ test('formatting helpers', () => {
   assert.equal(formatAgo(new Date(now.getTime() - 30_000), now), 'just now');
   assert.equal(formatAgo(new Date(now.getTime() - 3 * 3_600_000), now), '3 h ago');
   assert.equal(formatAgo(new Date(2026, 10, 26, 18, 0), now), 'yesterday 18:00');
-  assert.equal(formatAgo(new Date(2026, 10, 20, 18, 0), now), 'Nov 20');
-  assert.equal(formatAgo(new Date(2025, 10, 20, 18, 0), now), 'Nov 20 2025');
-  assert.equal(formatWhen(new Date(2026, 10, 30, 8, 5), now), 'Mon 08:05');
-  assert.equal(formatWhen(new Date(2026, 11, 25, 8, 5), now), 'Dec 25 08:05');
+  assert.equal(formatAgo(new Date(2026, 10, 20, 18, 0), now), '20 Nov');
+  assert.equal(formatAgo(new Date(2025, 10, 20, 18, 0), now), '20 Nov 2025');
+  assert.equal(formatWhen(new Date(2026, 10, 30, 8, 5), now), 'Mon 8:05');
+  assert.equal(formatWhen(new Date(2026, 11, 25, 8, 5), now), '25 Dec, 8:05');
   assert.equal(formatBytes(820_000), '820 KB');
   assert.equal(formatBytes(1_234_000_000), '1.2 GB');
   assert.equal(formatBytes(Number.NaN), '—');
 });
 
-test('waiting for another process: who holds the lock and since when, in the menu and the tooltip; Back up now still works', () => {
+test('waiting for another process: who holds the lock and since when, in the menu and the tooltip; Back up now says a backup already runs', () => {
   const state: EngineState = {
     ...idle, phase: 'waiting',
     waiting: { trigger: 'scheduled', since: at(16, 45), heldBy: { pid: 4242, since: at(14, 2) } },
   };
   const menu = buildTrayMenu({ state, settings, connection: conn, now });
   assert.ok(labels(menu).includes('Waiting for the backup started by process 4242 at 14:02'), labels(menu).join(' | '));
-  assert.equal(find(menu, 'backup-now')?.enabled, true, 'Back up now tries the lock again at once');
+  // A click could only wait behind it (the engine tries the lock again by itself): the item says so instead.
+  assert.deepEqual(find(menu, 'backup-now'), { id: 'backup-now', label: 'A backup is already running — started by process 4242 at 14:02', enabled: false });
   assert.equal(trayTooltip({ state, settings, connection: conn, now }), 'Pieces Backup\nWaiting for the backup started by process 4242 at 14:02');
   const elsewhere = { ...state, waiting: { ...state.waiting!, heldBy: { pid: 77, since: at(9, 5, -1), host: 'desk' } } };
-  assert.ok(labels(buildTrayMenu({ state: elsewhere, settings, connection: conn, now })).includes('Waiting for the backup started by process 77 on desk at 09:05 on 2026-11-26'));
+  assert.ok(labels(buildTrayMenu({ state: elsewhere, settings, connection: conn, now })).includes('Waiting for the backup started by process 77 on desk at 26 Nov, 9:05'));
 });

@@ -11,7 +11,7 @@ import { buildTrayMenu, statusLines, toMenuTemplate, trayTooltip, type TrayActio
 import { trayIconFile } from '../../main/electron/tray-icons.js';
 import { createTrayController, isUrgentChange, type TrayView } from '../../main/electron/tray.js';
 import { ManualClock } from '../../main/engine/clock.js';
-import { formatLocalDateTime } from '../../main/shared/format.js';
+import { formatDateTimeIso } from '../../main/shared/time-format.js';
 import type { AppCore } from '../../main/core/types.js';
 import type { ConnectionInfo, EngineState } from '../../main/engine/types.js';
 import { createStandIn, StandInTray } from './electron-standin.js';
@@ -40,7 +40,7 @@ test('restoring: the step and the backup in the menu, the percentage in the tool
   const safety = buildTrayMenu(input(restoring('safety-backup', 42.4)));
   const lines = statusLines(input(restoring('safety-backup', 42.4)));
   assert.ok(lines.some((l) => l.startsWith('Making a safety backup…')), lines.join(' | '));
-  assert.ok(lines.includes(`Backup from old-laptop, ${formatLocalDateTime(created)}`), lines.join(' | '));
+  assert.ok(lines.includes(`Backup from old-laptop, ${formatDateTimeIso(created, now)}`), lines.join(' | '));
   assert.ok(!lines.some((l) => /Backing up/.test(l)), 'a restore is not shown as a backup');
   assert.equal(trayTooltip(input(restoring('safety-backup', 42.4))), 'Pieces Backup\nMaking a safety backup… 42 %\nElapsed 0:00');
   assert.equal(find(safety, 'backup-now')?.enabled, false);

@@ -80,8 +80,8 @@ test('a dropped connection while PiecesOS answers: said as such, with the retry 
   await page.getByRole('button', { name: 'Back up now' }).click();
   const banner = page.getByRole('alert').filter({ hasText: 'The connection to PiecesOS dropped during the backup.' });
   await banner.waitFor();
-  assert.match((await banner.textContent()) ?? '', /PiecesOS is running\. Retrying at \d\d:\d\d \(attempt 2 of 4\)\./);
-  await page.getByRole('status').filter({ hasText: /Retrying at \d\d:\d\d \(attempt 2 of 4\)/ }).waitFor();
+  assert.match((await banner.textContent()) ?? '', /PiecesOS is running\. Retrying at \d{1,2}:\d\d(?:\s[AP]M)? \(attempt 2 of 4\)\./);
+  await page.getByRole('status').filter({ hasText: /Retrying at \d{1,2}:\d\d(?:\s[AP]M)? \(attempt 2 of 4\)/ }).waitFor();
 
   const check = async (p: Page) => {
     const text = (await p.locator('body').innerText()).replace(/\s+/g, ' ');
@@ -94,6 +94,6 @@ test('a dropped connection while PiecesOS answers: said as such, with the retry 
   // Reopened: the same truth, from the snapshot.
   const again = await open();
   await again.getByRole('alert').filter({ hasText: 'The connection to PiecesOS dropped during the backup.' }).waitFor();
-  await again.getByRole('status').filter({ hasText: /Retrying at \d\d:\d\d \(attempt 2 of 4\)/ }).waitFor();
+  await again.getByRole('status').filter({ hasText: /Retrying at \d{1,2}:\d\d(?:\s[AP]M)? \(attempt 2 of 4\)/ }).waitFor();
   await check(again);
 });
