@@ -94,6 +94,16 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     previewSchedule: (spec) => call(bridge, 'schedule:preview', spec),
     previewRetention: (policy) => call(bridge, 'retention:preview', policy),
     save: (patch) => call(bridge, 'settings:update', patch),
+    pause: async (until) => {
+      const r = await call(bridge, 'pause:set', { until });
+      if (r.ok) applyState(r.value);
+      return r.ok ? null : r.error;
+    },
+    resume: async () => {
+      const r = await call(bridge, 'pause:resume');
+      if (r.ok) applyState(r.value);
+      return r.ok ? null : r.error;
+    },
   });
 
   // The tray opens the window at a view (index.html#settings) or, when it is open, sends event:navigate.
@@ -127,6 +137,7 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     table.setBusy(busy);
     restore.setBusy(busy);
     progress.update(s);
+    settings.setPause(s.pausedUntil);
     // A run that failed because the person is signed out, PiecesOS is gone or the connection
     // dropped says so in the banner, until a later success (or, for signing in, a list) clears it.
     runProblem = { lastError: s.lastError, retry: s.retry };

@@ -45,21 +45,22 @@ export interface AfterBackupOptions {
   onBackups(list: Backup[]): void;
 }
 
-/** Retention (when on) and a fresh list for the window, after a backup `made` (null: unnamed). */
-export async function afterBackup(api: BackupsApi, made: Backup | null, o: AfterBackupOptions): Promise<void> {
+/** Retention (when on) and a fresh list for the window, after a backup `made` (null: unnamed).
+ * Answers the ids retention deleted (for the run's history record). */
+export async function afterBackup(api: BackupsApi, made: Backup | null, o: AfterBackupOptions): Promise<string[]> {
   const { policy, signal } = o;
   if (!policy.enabled || made === null) {
     // Without knowing which backup was just made, retention could delete it: skip it this time.
     if (policy.enabled) o.log('warn', `Retention did not run: ${UNNAMED_BACKUP}`);
     await api.list({ signal }).then(o.onBackups, () => undefined);
-    return;
+    return [];
   }
   let plan: PrunePlan;
   try {
     plan = await planPrune(api, policy, { identity: o.identity, now: o.now(), justMade: made.id, signal });
   } catch (e) {
     o.log('warn', `Retention did not run: the backup list could not be read (${failureOf(e).message}).`);
-    return;
+    return [];
   }
   if (plan.skipped) o.log('info', `Retention deleted nothing: ${plan.skipped}`);
   const outcome = await applyPrune(api, plan, policy, {
@@ -71,6 +72,7 @@ export async function afterBackup(api: BackupsApi, made: Backup | null, o: After
   if (outcome.deleted.length || outcome.failed.length) o.onRetention(outcome);
   const gone = new Set(outcome.deleted.map((b) => b.id));
   o.onBackups(plan.list.filter((b) => !gone.has(b.id)));
+  return [...gone];
 }
 
 /** Failures after which the backup may still have been made: the stream went away, PiecesOS may not have. */

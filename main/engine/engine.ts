@@ -446,13 +446,13 @@ export class BackupEngine {
         this.#retryChain = 0;
         this.#owed = null;
         this.#owedWatch.stop();
-        await this.#afterBackup(api, run, made);
-        return { ...fields, finishedAt };
+        const removed = await this.#afterBackup(api, run, made);
+        return { ...fields, finishedAt, ...(removed.length ? { retentionDeleted: removed } : {}) };
       },
     };
   }
 
-  #afterBackup(api: BackupsApi, run: Run, made: Backup | null): Promise<void> {
+  #afterBackup(api: BackupsApi, run: Run, made: Backup | null): Promise<string[]> {
     return afterBackup(api, made, {
       policy: this.#settings().retention,
       identity: this.#o.identity,

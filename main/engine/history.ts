@@ -21,6 +21,7 @@ const entrySchema = z.object({
   note: z.string().optional(),
   safetyBackupId: z.string().optional(),
   phase: z.enum(['safety-backup', 'restore']).optional(),
+  retentionDeleted: z.array(z.string()).optional(),
 });
 
 export interface HistoryStore {

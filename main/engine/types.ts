@@ -15,6 +15,8 @@ export type RunResult = 'completed' | 'failed' | 'canceled' | 'skipped' | 'inter
 export interface RunError {
   kind: ApiErrorKind | 'already-running' | 'internal';
   message: string;
+  /** A system error code or the server's own words: History's details and the log, not the sentence. */
+  detail?: string;
 }
 
 /** One history record; times are ISO 8601. */
@@ -32,6 +34,9 @@ export interface HistoryEntry {
    * made first (absent when none was made), and the step it failed or was canceled on. */
   safetyBackupId?: string;
   phase?: RestorePhase;
+  /** The backups retention deleted after this backup (ids; absent when none). The details of
+   * each are in retention-deletions.jsonl. */
+  retentionDeleted?: string[];
 }
 
 export type EnginePhase = 'idle' | 'running' | 'paused' | 'offline' | 'error' | 'waiting';

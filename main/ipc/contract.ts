@@ -81,6 +81,9 @@ export interface RetentionPreview {
   skipped: string | null;
   /** Kept because dated more than 5 minutes in the future. */
   futureDated: Backup[];
+  /** What the next backup's retention will delete: `wouldDelete` as planned once that backup exists
+   * (it counts among the newest kept), newest first. What Settings states. */
+  afterNextBackup: Backup[];
 }
 
 /** Every invoke answers a Result, so errors cross IPC as data instead of as thrown strings. */

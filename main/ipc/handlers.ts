@@ -10,6 +10,7 @@ import type { Backup } from '../api/wire.js';
 import type { RunError } from '../engine/types.js';
 import { failureOf, isApiError } from '../api/errors.js';
 import { describeSchedule, nextRuns, scheduleNote, validateSchedule } from '../engine/schedule.js';
+import { deletedAfterNextBackup } from '../engine/next-backup-plan.js';
 import type { ScheduleSpec } from '../settings/schema.js';
 import { SettingsReadOnlyError, SettingsValidationError } from '../settings/store.js';
 
@@ -97,7 +98,8 @@ export const INVOKE_HANDLERS: Record<InvokeChannel, Handler> = {
   'schedule:preview': async (ctx, spec: ScheduleSpec) => schedulePreview(spec, new Date(ctx.now())),
   'retention:preview': async (ctx, policy) => {
     const plan = await ctx.engine.previewRetention(policy);
-    return { wouldDelete: plan.delete, thisDevice: plan.thisDevice, skipped: plan.skipped, futureDated: plan.futureDated };
+    const afterNextBackup = deletedAfterNextBackup(plan, policy, new Date(ctx.now()));
+    return { wouldDelete: plan.delete, thisDevice: plan.thisDevice, skipped: plan.skipped, futureDated: plan.futureDated, afterNextBackup };
   },
   'pause:set': (ctx, p: { until: '1h' | 'tomorrow' | 'resume' }) => saving(() => ctx.engine.pause(p.until)),
   'pause:resume': (ctx) => saving(() => ctx.engine.resume()),

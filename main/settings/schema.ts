@@ -2,14 +2,11 @@
 // Validation lives here so the store, the IPC layer and the CLI agree on what is valid.
 import { z } from 'zod';
 import { checkBaseUrl, normalizeBaseUrl } from '../api/base-url.js';
+import { EVERY_N_HOURS, EVERY_N_HOURS_WHY } from './every-n-hours.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM, 24-hour');
 
-/** The hours "every N hours" may take: divisors of 24 only. The schedule is a cron ("every Nth hour")
- * that starts again at midnight each day, so any other N would leave a shorter gap there (every 5
- * hours ran 15:00, 20:00, 00:00: 4 hours apart). Older files with another N are migrated (v5 → v6). */
-export const EVERY_N_HOURS = [1, 2, 3, 4, 6, 8, 12] as const;
-export const EVERY_N_HOURS_WHY = 'every N hours must divide the day evenly (1, 2, 3, 4, 6, 8 or 12 hours), so backups stay the same time apart across midnight';
+export { EVERY_N_HOURS, EVERY_N_HOURS_WHY };
 
 export const scheduleSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('off') }),

@@ -40,5 +40,15 @@ function item(e: HistoryEntry): HTMLLIElement {
     el('span', { class: 'when' }, formatDate(e.startedAt)),
     el('span', { class: 'detail' }, detail.join(' · ')),
     e.error ? el('span', { class: 'why' }, e.error.message) : null,
-    typeof e.note === 'string' ? el('span', { class: 'note' }, e.note) : null);
+    typeof e.note === 'string' ? el('span', { class: 'note' }, e.note) : null,
+    removedBy(e));
+}
+
+/** "removed 4", expanding to the ids retention deleted after this backup (the record keeps ids only). */
+function removedBy(e: HistoryEntry): HTMLElement | null {
+  const ids = Array.isArray(e.retentionDeleted) ? e.retentionDeleted.filter((id): id is string => typeof id === 'string') : [];
+  if (ids.length === 0) return null;
+  return el('details', { class: 'removed' },
+    el('summary', {}, `removed ${ids.length.toLocaleString()}`),
+    el('ul', { 'aria-label': 'Backups retention removed' }, ...ids.map((id) => el('li', {}, id))));
 }

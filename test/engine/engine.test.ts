@@ -466,6 +466,9 @@ test('retention runs after success: this device only, never the newest, deletion
   const entry = await run.done;
   assert.equal(entry.result, 'completed');
   assert.deepEqual(retention, [old2!.id]);
+  // The run's history record says what retention removed (History shows "removed 1", the ids expanded).
+  assert.deepEqual(entry.retentionDeleted, [old2!.id]);
+  assert.deepEqual((await r.history.list())[0]?.retentionDeleted, [old2!.id]);
   const after = (await r.backups()).map((b) => b.id);
   assert.deepEqual(after, [entry.backupId, old1!.id, other!.id]);
   assert.deepEqual(lists, [after], 'the window gets the list without the deleted backup');

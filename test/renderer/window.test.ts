@@ -159,7 +159,6 @@ test('retention says why it deletes nothing while this computer is unknown, and 
   await page.getByRole('tab', { name: 'Settings' }).click();
   await page.getByRole('checkbox', { name: 'Delete old backups automatically' }).check();
   await page.getByRole('spinbutton', { name: 'Keep the newest (backups of each device)' }).fill('1');
-  await page.getByRole('button', { name: 'Preview retention' }).click();
   await page.getByText(/^Nothing would be deleted: This computer’s device name is not known yet/).or(page.getByText(/^Nothing would be deleted: This computer's device name is not known yet/)).waitFor();
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
@@ -216,20 +215,17 @@ test('settings: the schedule is validated live, invalid input is refused, valid 
   await page.getByRole('list', { name: 'Next runs' }).getByRole('listitem').nth(2).waitFor();
   assert.ok(((await preview.textContent()) ?? '').length > 0);
 
-  // Hours out of range are caught before anything is sent.
+  // Every N hours offers only divisors of 24 (test/renderer/settings.test.ts).
   await page.getByLabel('Back up', { exact: true }).selectOption('every-n-hours');
-  await page.getByRole('spinbutton', { name: 'Every how many hours' }).fill('30');
-  await page.locator('#schedule-preview.invalid').getByText(/whole number from 1 to 23/).waitFor();
-  await page.getByRole('spinbutton', { name: 'Every how many hours' }).fill('6');
+  await page.getByRole('combobox', { name: 'Every how many hours' }).selectOption('6');
   await page.waitForFunction(() => !document.querySelector('#schedule-preview')?.classList.contains('invalid'));
 
-  // Retention dry run: keep the newest 1 of 4 → 3 would go.
+  // Retention dry run, live: keep the newest 1 of 4 → the next backup (the newest then) removes all 4.
   await page.getByRole('checkbox', { name: 'Delete old backups automatically' }).check();
   await page.getByRole('spinbutton', { name: 'Keep the newest (backups of each device)' }).fill('1');
   await page.getByRole('checkbox', { name: 'Also delete backups made by other devices' }).check();
-  await page.getByRole('button', { name: 'Preview retention' }).click();
-  await page.getByText('Would delete 3 backups:').waitFor();
-  assert.equal(await page.getByRole('list', { name: 'Backups retention would delete' }).getByRole('listitem').count(), 3);
+  await page.getByText('With these settings the next backup would remove 4 older backups:').waitFor();
+  assert.equal(await page.getByRole('list', { name: 'Backups retention would delete' }).getByRole('listitem').count(), 4);
 
   await page.getByRole('checkbox', { name: 'Start at login' }).check();
   await page.getByRole('button', { name: 'Save settings' }).click();
@@ -241,7 +237,7 @@ test('settings: the schedule is validated live, invalid input is refused, valid 
   await page.waitForSelector('body[data-ready="true"]');
   await page.getByRole('tab', { name: 'Settings' }).click();
   assert.equal(await page.getByLabel('Back up', { exact: true }).inputValue(), 'every-n-hours');
-  assert.equal(await page.getByRole('spinbutton', { name: 'Every how many hours' }).inputValue(), '6');
+  assert.equal(await page.getByRole('combobox', { name: 'Every how many hours' }).inputValue(), '6');
   assert.equal(await page.getByRole('checkbox', { name: 'Start at login' }).isChecked(), true);
   assert.equal(await page.getByRole('spinbutton', { name: 'Keep the newest (backups of each device)' }).inputValue(), '1');
 });
