@@ -10,6 +10,7 @@ import { createConnectionView, type RunProblem } from './views/connection.js';
 import { createProgressView } from './views/progress.js';
 import { createBackupsTable } from './views/backups-table.js';
 import { createConfirmDelete } from './views/confirm-delete.js';
+import { createBackupDetails } from './views/backup-details.js';
 import { createRestoreDialog } from './views/restore-dialog.js';
 import { createHistoryView } from './views/history.js';
 import { createSettingsForm } from './views/settings-form.js';
@@ -23,6 +24,8 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
   /** The checkbox "Back up the current data first" starts from this setting. */
   let safetyDefault = true;
   let backups: Backup[] = [];
+  /** Whether `backups` is a list read from PiecesOS (not one that could not be loaded). */
+  let listLoaded = false;
   /** Bumped by every list event and local delete: a list answer asked for before is stale. */
   let listVersion = 0;
 
@@ -59,7 +62,7 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     },
     // The Cancel button that had focus is gone: back to the row the restore was about.
     focusAfterRun: (restored) => {
-      if (!restored || !table.focusRestore(restored.id)) progress.root.querySelector<HTMLButtonElement>('button.primary')?.focus();
+      if (!restored || !table.focusRow(restored.id)) progress.root.querySelector<HTMLButtonElement>('button.primary')?.focus();
     },
   });
 
@@ -68,10 +71,26 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     if (!r.ok) return r.error;
     listVersion++;
     gone.add(b.id);
+    // The details of a deleted backup close; focus goes to the row that took its place (after the
+    // confirmation has closed and the browser has handed focus back, see below).
+    deletedJustNow = true;
+    details.dismiss();
+    backups = backups.filter((x) => x.id !== b.id);
     table.remove(b.id);
+    learnThisComputer();
     // Deleted elsewhere meanwhile (another app, device or a retention run): what was asked is done.
     table.say(r.value.alreadyDeleted ? `The backup from ${formatDate(b.created)} on ${b.deviceName} was already deleted; it is no longer listed.` : null);
     return null;
+  });
+  /** A delete succeeded: when its confirmation closes, focus goes to the next row, never <body>. */
+  let deletedJustNow = false;
+  confirm.root.addEventListener('close', () => {
+    if (deletedJustNow) {
+      deletedJustNow = false;
+      if (!table.focusCurrent()) tabs.root.querySelector<HTMLElement>('[role=tab][aria-selected=true]')?.focus();
+    } else if (details.shown) {
+      details.focusDelete();
+    }
   });
   const restore = createRestoreDialog({
     confirm: async (b, safetyBackup) => {
@@ -80,13 +99,25 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     },
     thisDevice: lookUpThisDevice,
     closed: (b, started) => {
-      if (started) progress.focusCancel();
-      else table.focusRestore(b.id);
+      if (started) {
+        details.dismiss();
+        progress.focusCancel();
+      } else if (details.shown?.id === b.id) {
+        details.focusRestore();
+      } else {
+        table.focusRow(b.id);
+      }
+    },
+  });
+  const details = createBackupDetails({
+    restore: (b) => restore.ask(b, safetyDefault),
+    delete: (b) => confirm.ask(b),
+    closed: (b) => {
+      if (!table.focusRow(b.id)) table.focusCurrent();
     },
   });
   const table = createBackupsTable({
-    restore: (b) => restore.ask(b, safetyDefault),
-    delete: (b) => confirm.ask(b),
+    open: (b) => details.open(b, thisDevice),
     refresh: () => refreshList(),
   });
   const history = createHistoryView();
@@ -112,7 +143,7 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     { id: 'history', label: 'History', content: history.root },
     { id: 'settings', label: 'Settings', content: settings.root },
   ], location.hash.slice(1));
-  replaceChildren(root, conn.root, conn.banner, progress.root, tabs.root, confirm.root, restore.root);
+  replaceChildren(root, conn.root, conn.banner, progress.root, tabs.root, details.root, confirm.root, restore.root);
   bridge.on('event:navigate', ({ view }) => tabs.show(view));
   window.addEventListener('hashchange', () => tabs.show(location.hash.slice(1)));
 
@@ -122,7 +153,9 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
   function setBackups(list: Backup[] | null): void {
     const shown = list === null || gone.size === 0 ? list : list.filter((b) => !gone.has(b.id));
     backups = shown ?? [];
+    listLoaded = shown !== null;
     table.setBackups(shown);
+    learnThisComputer();
   }
 
   function applySettings(s: Settings): void {
@@ -134,7 +167,7 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     // One run at a time: no Restore… while a backup or restore runs (before the progress view
     // may give focus back to a row's button, which must be enabled by then).
     const busy = s.phase === 'running' && s.running !== null;
-    table.setBusy(busy);
+    details.setBusy(busy);
     restore.setBusy(busy);
     progress.update(s);
     settings.setPause(s.pausedUntil);
@@ -148,11 +181,27 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
    * contract has no channel of its own for it: the retention dry run reports the very name the
    * engine uses, and a policy with no rule in force plans no deletion. Kept once known. */
   let thisDevice: string | null = null;
+  let lookingUp: Promise<string | null> | null = null;
   async function lookUpThisDevice(): Promise<string | null> {
     if (thisDevice !== null) return thisDevice;
-    const r = await call(bridge, 'retention:preview', { enabled: false, keepLast: null, maxAgeDays: null, includeOtherDevices: true });
-    if (r.ok) thisDevice = r.value.thisDevice;
-    return thisDevice;
+    lookingUp ??= call(bridge, 'retention:preview', { enabled: false, keepLast: null, maxAgeDays: null, includeOtherDevices: true }).then((r) => {
+      lookingUp = null;
+      if (r.ok && r.value.thisDevice) thisDevice = r.value.thisDevice;
+      return thisDevice;
+    });
+    return lookingUp;
+  }
+
+  /** Mark this computer's backups in the list, and say in the progress card when it was last
+   * backed up (from the list, whoever made that backup). Asked again with each list while this
+   * computer is not known yet (PiecesOS may only name it once it has made a backup here). */
+  function learnThisComputer(): void {
+    const apply = (name: string | null): void => {
+      table.setThisDevice(name);
+      progress.thisComputer(listLoaded && name !== null ? { latest: latestOf(backups, name) } : null);
+    };
+    if (thisDevice !== null) apply(thisDevice);
+    else void lookUpThisDevice().then(apply);
   }
 
   bridge.on('event:state', applyState);
@@ -221,6 +270,15 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
   });
 
   setInterval(() => progress.tick(), 30_000);
+}
+
+/** When the newest backup of that device was made (ISO), or null when it has none listed. */
+function latestOf(list: readonly Backup[], device: string): string | null {
+  let latest: string | null = null;
+  for (const b of list) {
+    if (b.deviceName === device && !Number.isNaN(Date.parse(b.created)) && (latest === null || Date.parse(b.created) > Date.parse(latest))) latest = b.created;
+  }
+  return latest;
 }
 
 function asRunError(e: IpcError): RunError {

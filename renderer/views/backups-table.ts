@@ -1,24 +1,33 @@
-// The backups, newest first, as an ARIA table that only puts the visible rows in the DOM
-// (plus a few above and below), so 10,000 backups paint as fast as 10. Rows are keyed by id and
-// reused while they stay in view, which keeps keyboard focus on a row's button while scrolling.
+// The backups, newest first: a grid of two-line rows ("Today, 02:29" / "test-box · macOS ·
+// 12.0.0", the size on the right) that only puts the visible rows in the DOM (plus a few above and
+// below), so 10,000 backups paint as fast as 10. Rows are keyed by id and reused while they stay in
+// view. The list is one Tab stop: the arrow keys, Home/End and PageUp/PageDown move between rows
+// (roving tabindex), Enter or a click opens the backup's details, where its actions are.
 import type { Backup } from '../../main/api/wire.js';
 import { el, setText, show } from '../dom.js';
-import { formatBytes, formatDate, platformName } from '../format.js';
+import { formatBytes, platformName } from '../format.js';
+import { listTime } from '../backup-time.js';
 import { sortNewestFirst } from '../../main/api/backup-order.js';
+import { createDeviceFilter } from './device-filter.js';
+import { sizeOf } from './device-groups.js';
 
-export const ROW_HEIGHT = 36;
+/** Height of one two-line row in CSS px (the windowing maths and the stylesheet's --row-h agree). */
+export const ROW_HEIGHT = 52;
 const OVERSCAN = 6;
 
 export interface BackupsTable {
   root: HTMLElement;
   /** null: the list could not be loaded (the banner says why). */
   setBackups(list: Backup[] | null): void;
-  /** Drop one backup locally (after a confirmed delete). */
+  /** Drop one backup locally (after a delete); the row after it (or before, when it was the last)
+   * becomes the list's current row. */
   remove(id: string): void;
-  /** A backup or restore is running: the Restore… buttons wait for it. */
-  setBusy(busy: boolean): void;
-  /** Focus that backup's Restore… button (scrolling it into view); false when it is not listed. */
-  focusRestore(id: string): boolean;
+  /** This computer's device name (the engine's device identity), to mark and filter its backups. */
+  setThisDevice(name: string | null): void;
+  /** Focus that backup's row (scrolling it into view); false when it is not listed. */
+  focusRow(id: string): boolean;
+  /** Focus the list's current row (e.g. the one after a deleted backup); false when the list is empty. */
+  focusCurrent(): boolean;
   /** When the list was read from PiecesOS (ISO): "Updated 14:02"; null before the first read. */
   setUpdated(iso: string | null): void;
   /** A short sentence beside the Refresh control ("already deleted", a refresh that failed); null clears it. */
@@ -26,8 +35,8 @@ export interface BackupsTable {
 }
 
 export interface RowActions {
-  restore(b: Backup): void;
-  delete(b: Backup): void;
+  /** Show the backup's details (and its actions). */
+  open(b: Backup): void;
   /** List the backups again; resolves with an error sentence, or null when the list came. */
   refresh(): Promise<string | null>;
 }
@@ -45,17 +54,14 @@ export function updatedText(iso: string | null, now: number = Date.now()): strin
 
 interface RowNode extends HTMLDivElement {
   backup?: Backup;
+  mine?: boolean;
 }
 
 export function createBackupsTable(actions: RowActions): BackupsTable {
-  const headers = ['Date', 'Size', 'Device', 'Platform', 'Version', ''];
-  const headRow = el('div', { role: 'row', class: 'tr', 'aria-rowindex': 1 },
-    ...headers.map((h) => (h ? el('div', { role: 'columnheader', class: 'th' }, h) : el('div', { role: 'columnheader', class: 'th' }, el('span', { class: 'sr-only' }, 'Actions')))));
   const rows = el('div', { class: 'rows' });
-  const sizer = el('div', { role: 'rowgroup', class: 'sizer', 'aria-label': 'Backups list' }, rows);
-  // The header sits in the scroll container (sticky) so its columns line up with the rows'.
-  const viewport = el('div', { class: 'viewport', tabindex: 0 }, el('div', { role: 'rowgroup', class: 'thead' }, headRow), sizer);
-  const table = el('div', { role: 'table', class: 'table', 'aria-label': 'Backups', 'aria-rowcount': 1 }, viewport);
+  const sizer = el('div', { role: 'rowgroup', class: 'sizer' }, rows);
+  // The grid itself scrolls; it is focused only while its current row is out of the DOM.
+  const viewport = el('div', { role: 'grid', class: 'viewport', 'aria-label': 'Backups', 'aria-rowcount': 0, tabindex: -1 }, sizer);
   const heading = el('h2', { class: 'count' });
   // A status region: "Updated 14:02", and what a refresh or a delete has to say, read out politely.
   const updated = el('span', { class: 'updated' });
@@ -63,8 +69,12 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
   const status = el('p', { class: 'list-status', role: 'status' }, updated, ' ', message);
   const refreshButton = el('button', { type: 'button', class: 'link refresh', 'aria-label': 'Refresh the backup list' }, 'Refresh');
   const header = el('div', { class: 'list-head' }, heading, status, refreshButton);
+  const filter = createDeviceFilter(() => {
+    applyFilter();
+    refresh();
+  });
   const empty = el('p', { class: 'empty', hidden: true });
-  const root = el('section', { class: 'backups' }, header, table, empty);
+  const root = el('section', { class: 'backups' }, header, filter.root, viewport, empty);
   let updatedAt: string | null = null;
 
   // Not disabled while it runs: a disabled button would drop the keyboard focus.
@@ -84,54 +94,71 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
     }
   });
 
+  /** Every backup listed, newest first; `items` is what the device filter lets through. */
+  let all: Backup[] = [];
   let items: Backup[] = [];
   let loaded = false;
+  let thisDevice: string | null = null;
+  /** The row with tabindex=0 (the list's one Tab stop); null: the first visible row. */
+  let current: string | null = null;
+  /** Where the current row was last seen: when it goes (deleted here or elsewhere), the row that
+   * takes its place becomes current, so focus moves to the next row, never to <body>. */
+  let currentAt = 0;
   let live = new Map<string, RowNode>();
   let frame = 0;
-  let busy = false;
+
+  function indexOf(id: string | null): number {
+    return id === null ? -1 : items.findIndex((b) => b.id === id);
+  }
 
   function makeRow(): RowNode {
-    const row = el('div', { role: 'row', class: 'tr' }) as RowNode;
-    for (let i = 0; i < 5; i++) row.appendChild(el('div', { role: 'cell', class: 'td' }));
-    const restore = el('button', { type: 'button', class: 'small restore' }, 'Restore…');
-    restore.disabled = busy;
-    restore.addEventListener('click', () => {
-      if (row.backup && !busy) actions.restore(row.backup);
+    const time = el('span', { class: 'time' });
+    const mine = el('span', { class: 'mine', hidden: true }, 'This computer');
+    const device = el('span', { class: 'device' });
+    const meta = el('span', { class: 'meta' });
+    const row = el('div', { role: 'row', class: 'tr backup-row', tabindex: -1 },
+      el('div', { role: 'gridcell', class: 'when' }, time, mine),
+      el('div', { role: 'gridcell', class: 'what' }, device, meta),
+      el('div', { role: 'gridcell', class: 'size' })) as RowNode;
+    row.addEventListener('click', () => {
+      if (!row.backup) return;
+      current = row.backup.id;
+      currentAt = Math.max(0, indexOf(current));
+      syncTabStops();
+      row.focus({ preventScroll: true });
+      actions.open(row.backup);
     });
-    const del = el('button', { type: 'button', class: 'icon danger' }, '✕');
-    del.addEventListener('click', () => {
-      if (row.backup) actions.delete(row.backup);
-    });
-    row.appendChild(el('div', { role: 'cell', class: 'td act' }, restore, del));
     return row;
   }
 
   function fill(row: RowNode, b: Backup, index: number): void {
-    row.setAttribute('aria-rowindex', String(index + 2));
-    if (row.backup === b) return;
+    row.setAttribute('aria-rowindex', String(index + 1));
+    const mine = thisDevice !== null && b.deviceName === thisDevice;
+    if (row.backup === b && row.mine === mine) return;
     row.backup = b;
+    row.mine = mine;
     row.dataset.id = b.id;
-    const cells = row.children;
-    const date = formatDate(b.created);
-    setText(cells[0]!, date);
-    (cells[0] as HTMLElement).title = b.createdReadable ?? b.created;
-    setText(cells[1]!, formatBytes(b.bytes));
-    setText(cells[2]!, b.deviceName);
-    (cells[2] as HTMLElement).title = b.deviceName;
-    setText(cells[3]!, platformName(b.platform));
-    setText(cells[4]!, b.version);
-    (cells[4] as HTMLElement).title = b.version;
-    const [restore, del] = cells[5]!.children;
-    restore!.setAttribute('aria-label', `Restore backup from ${date} on ${b.deviceName}…`);
-    del!.setAttribute('aria-label', `Delete backup from ${date} on ${b.deviceName}`);
+    const [when, what, size] = row.children as unknown as [HTMLElement, HTMLElement, HTMLElement];
+    setText(when.firstChild!, listTime(b.created));
+    show(when.lastChild as HTMLElement, mine);
+    const [device, meta] = what.children as unknown as [HTMLElement, HTMLElement];
+    setText(device, b.deviceName);
+    // The full values, also when a long device name is cut with an ellipsis.
+    what.title = `${b.deviceName} · ${platformName(b.platform)} · PiecesOS ${b.version}`;
+    setText(meta, `\u00a0· ${platformName(b.platform)} · ${b.version}`);
+    setText(size, formatBytes(b.bytes));
+  }
+
+  function visibleRange(): [number, number] {
+    const height = viewport.clientHeight || ROW_HEIGHT * 12;
+    const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(items.length, Math.ceil((viewport.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+    return [first, last];
   }
 
   function render(): void {
     frame = 0;
-    const height = viewport.clientHeight || ROW_HEIGHT * 12;
-    const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    // (scrollTop counts from the sticky header's top; over-scan covers its 28 px.)
-    const last = Math.min(items.length, Math.ceil((viewport.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+    const [first, last] = visibleRange();
     const next = new Map<string, RowNode>();
     let ref: ChildNode | null = rows.firstChild;
     for (let i = first; i < last; i++) {
@@ -145,28 +172,102 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
       if (row === ref) ref = ref.nextSibling;
       else rows.insertBefore(row, ref);
     }
-    for (const stale of live.values()) stale.remove();
+    // The focused row scrolled out of the DOM: keep the focus in the list (on the grid), where
+    // the arrow keys still go on from that row, rather than losing it to <body>.
+    let parked = false;
+    for (const stale of live.values()) {
+      if (stale.contains(document.activeElement)) parked = true;
+      stale.remove();
+    }
     live = next;
     rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
+    if (parked) viewport.focus({ preventScroll: true });
+    syncTabStops();
+  }
+
+  /** Exactly one row is in the Tab order: the current one, or (when it is out of the DOM and the
+   * focus is elsewhere) the first visible row, which becomes the current one. */
+  function syncTabStops(): void {
+    const focusInList = viewport.contains(document.activeElement);
+    if ((current === null || !live.has(current)) && !focusInList && items.length > 0) {
+      const top = Math.min(items.length - 1, Math.floor(viewport.scrollTop / ROW_HEIGHT));
+      const candidate = items[Math.max(0, top)]!.id;
+      if (current === null || live.has(candidate)) {
+        current = candidate;
+        currentAt = indexOf(candidate);
+      }
+    }
+    for (const [id, row] of live) row.tabIndex = id === current ? 0 : -1;
   }
 
   function schedule(): void {
     if (!frame) frame = requestAnimationFrame(render);
   }
 
-  function refresh(): void {
-    table.setAttribute('aria-rowcount', String(items.length + 1));
-    sizer.style.height = `${items.length * ROW_HEIGHT}px`;
-    const total = items.reduce((sum, b) => sum + (Number.isFinite(b.bytes) && b.bytes > 0 ? b.bytes : 0), 0);
-    setText(heading, loaded ? `Backups (${items.length.toLocaleString()}${items.length ? `, ${formatBytes(total)}` : ''})` : 'Backups');
-    show(empty, items.length === 0);
-    show(table, items.length > 0);
-    setText(empty, loaded ? 'No backups yet. Choose “Back up now” to make the first one.' : 'The backups could not be loaded.');
-    // Render synchronously so the first paint already has rows; scrolling renders per frame.
+  function renderNow(): void {
     if (frame) cancelAnimationFrame(frame);
     render();
   }
 
+  function applyFilter(): void {
+    items = all.filter((b) => filter.matches(b));
+  }
+
+  function refresh(): void {
+    viewport.setAttribute('aria-rowcount', String(items.length));
+    sizer.style.height = `${items.length * ROW_HEIGHT}px`;
+    const total = all.reduce((sum, b) => sum + sizeOf(b), 0);
+    setText(heading, loaded ? `Backups (${all.length.toLocaleString()}${all.length ? `, ${formatBytes(total)}` : ''})` : 'Backups');
+    show(empty, items.length === 0);
+    show(viewport, items.length > 0);
+    setText(empty, loaded ? 'No backups yet. Choose “Back up now” to make the first one.' : 'The backups could not be loaded.');
+    if (current !== null) {
+      const at = indexOf(current);
+      if (at >= 0) currentAt = at;
+      else current = items[Math.min(currentAt, items.length - 1)]?.id ?? null;
+    }
+    // Render synchronously so the first paint already has rows; scrolling renders per frame.
+    renderNow();
+  }
+
+  function scrollToIndex(index: number): void {
+    const top = index * ROW_HEIGHT;
+    const height = viewport.clientHeight;
+    if (top < viewport.scrollTop) viewport.scrollTop = top;
+    else if (top + ROW_HEIGHT > viewport.scrollTop + height) viewport.scrollTop = top + ROW_HEIGHT - height;
+  }
+
+  function focusIndex(index: number): boolean {
+    const b = items[index];
+    if (!b) return false;
+    current = b.id;
+    currentAt = index;
+    scrollToIndex(index);
+    renderNow();
+    const row = live.get(b.id);
+    if (!row) return false;
+    row.focus({ preventScroll: true });
+    return true;
+  }
+
+  viewport.addEventListener('keydown', (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || items.length === 0) return;
+    const at = Math.max(0, indexOf(current));
+    const page = Math.max(1, Math.floor(viewport.clientHeight / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = {
+      ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: items.length - 1, PageDown: at + page, PageUp: at - page,
+    };
+    if (e.key in moves) {
+      e.preventDefault();
+      focusIndex(Math.min(items.length - 1, Math.max(0, moves[e.key]!)));
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      const b = items[at];
+      if (!b) return;
+      e.preventDefault();
+      focusIndex(at);
+      actions.open(b);
+    }
+  });
   viewport.addEventListener('scroll', schedule, { passive: true });
   new ResizeObserver(schedule).observe(viewport);
 
@@ -174,18 +275,25 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
     root,
     setBackups(list) {
       loaded = list !== null;
-      items = list ? sortNewestFirst([...list]) : [];
+      all = list ? sortNewestFirst([...list]) : [];
+      filter.update(all, thisDevice);
+      applyFilter();
       refresh();
     },
     remove(id) {
-      const before = items.length;
-      items = items.filter((b) => b.id !== id);
-      if (items.length !== before) refresh();
+      const before = all.length;
+      all = all.filter((b) => b.id !== id);
+      if (all.length === before) return;
+      filter.update(all, thisDevice);
+      applyFilter();
+      refresh();
     },
-    setBusy(next) {
-      if (busy === next) return;
-      busy = next;
-      for (const row of live.values()) restoreButton(row).disabled = busy;
+    setThisDevice(name) {
+      if (name === thisDevice) return;
+      thisDevice = name;
+      filter.update(all, thisDevice);
+      applyFilter();
+      refresh();
     },
     setUpdated(iso) {
       updatedAt = iso;
@@ -194,22 +302,12 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
     say(text) {
       setText(message, text ?? '');
     },
-    focusRestore(id) {
-      const index = items.findIndex((b) => b.id === id);
-      if (index < 0) return false;
-      if (!live.has(id)) {
-        viewport.scrollTop = index * ROW_HEIGHT;
-        if (frame) cancelAnimationFrame(frame);
-        render();
-      }
-      const row = live.get(id);
-      if (!row) return false;
-      restoreButton(row).focus();
-      return true;
+    focusRow(id) {
+      const index = indexOf(id);
+      return index >= 0 && focusIndex(index);
+    },
+    focusCurrent() {
+      return focusIndex(Math.max(0, indexOf(current)));
     },
   };
-}
-
-function restoreButton(row: HTMLElement): HTMLButtonElement {
-  return row.lastElementChild!.firstElementChild as HTMLButtonElement;
 }

@@ -30,6 +30,9 @@ export interface ProgressView {
   history(entries: HistoryEntry[]): void;
   /** Re-render relative times ("3 minutes ago"). */
   tick(): void;
+  /** This computer's newest backup in the list (whoever made it); null while the list or this
+   * computer is not known. */
+  thisComputer(known: { latest: string | null } | null): void;
   focusCancel(): void;
 }
 
@@ -64,6 +67,8 @@ export function createProgressView(actions: ProgressActions): ProgressView {
 
   let state: EngineState | null = null;
   let watched: Watched | null = null;
+  /** This computer's newest listed backup (see thisComputer); null: not known. */
+  let here: { latest: string | null } | null = null;
   let entries: HistoryEntry[] = [];
   /** The error line shows the engine's last failure (not a click's answer): hidden once it clears. */
   let errorFromState = false;
@@ -148,8 +153,8 @@ export function createProgressView(actions: ProgressActions): ProgressView {
     // window was opened (its sentence is in the error line below).
     if (s.lastError && !backedUp) parts.push('Last attempt failed');
     if (backedUp && s.lastSuccess) parts.push(`Backed up ${formatBytes(s.lastSuccess.bytes)} ${relativeTime(s.lastSuccess.at)}`);
-    else if (s.lastSuccess) parts.push(`Last backup ${relativeTime(s.lastSuccess.at)}`);
-    else parts.push('No backup made by this app yet');
+    else if (lastBackupHere(s)) parts.push(`Last backup ${relativeTime(lastBackupHere(s))}`);
+    else parts.push(here ? 'No backup of this computer yet' : 'No backup made by this app yet');
     // "No backup for 4 days", "Will back up when PiecesOS is available" (not while paused: that line says it).
     parts.push(...owedOrOverdueLines(s));
     if (s.retry) parts.push(retryLine(s.retry, new Date()));
@@ -157,6 +162,14 @@ export function createProgressView(actions: ProgressActions): ProgressView {
     else if (s.pausedUntil) parts.push(`paused until ${formatRunTime(s.pausedUntil)}`);
     else if (s.nextRun) parts.push(`next ${formatRunTime(s.nextRun)}`);
     return parts.join(' · ');
+  }
+
+  /** The newer of this app's last success and this computer's newest listed backup. */
+  function lastBackupHere(s: EngineState): string | null {
+    const mine = s.lastSuccess?.at ?? null;
+    const listed = here?.latest ?? null;
+    if (mine === null || listed === null) return mine ?? listed;
+    return Date.parse(listed) > Date.parse(mine) ? listed : mine;
   }
 
   function backupSucceeded(s: EngineState): boolean {
@@ -255,6 +268,10 @@ export function createProgressView(actions: ProgressActions): ProgressView {
       render();
     },
     tick() {
+      if (state) setText(status, statusLine(state));
+    },
+    thisComputer(known) {
+      here = known;
       if (state) setText(status, statusLine(state));
     },
     focusCancel() {
