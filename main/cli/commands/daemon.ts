@@ -1,10 +1,13 @@
 // `pieces-backup daemon`: the engine without Electron, until SIGINT or SIGTERM.
 import type { CliIO, GlobalOptions } from '../context.js';
 import { UsageError, configDirOf } from '../context.js';
-import { runDaemon } from '../../daemon/daemon.js';
-import { validateSchedule } from '../../engine/schedule.js';
+import { useLeanRuntime } from '../../daemon/lean-runtime.js';
 
 export async function daemonCommand(io: CliIO, g: GlobalOptions, opts: { schedule?: string; signal: AbortSignal }): Promise<number> {
+  // The daemon's V8 settings apply to code compiled after them: set before the engine, the
+  // scheduler and their libraries load (imported here, not at the top of this file).
+  useLeanRuntime();
+  const [{ runDaemon }, { validateSchedule }] = await Promise.all([import('../../daemon/daemon.js'), import('../../engine/schedule.js')]);
   if (opts.schedule !== undefined) {
     const v = validateSchedule({ kind: 'custom', cron: opts.schedule });
     if (!v.ok) throw new UsageError(`--schedule: ${v.message}`);
