@@ -406,7 +406,9 @@ function canceledByServer(op: Operation): BackupsApiError {
 function statusError(status: number, message: string): BackupsApiError {
   const said = message === '' ? '' : `: ${message}`;
   if (status === 401 || status === 403) {
-    return new BackupsApiError('not-signed-in', `PiecesOS refused the request (HTTP ${status}${said}); sign in to Pieces and connect to the Pieces cloud, then try again.`, { status });
+    // Said once, then what to do; the server's own words (often advice of their own) go to the detail.
+    const detail = `HTTP ${status}${message === '' ? '' : `: ${JSON.stringify(message)}`}`;
+    return new BackupsApiError('not-signed-in', 'PiecesOS refused the request because Pieces is not signed in or not connected to the Pieces cloud. Sign in to Pieces and connect to the cloud, then try again.', { status, detail });
   }
   const stop = /[.!?…]$/.test(said) ? '' : '.';
   return new BackupsApiError('http', `PiecesOS answered HTTP ${status}${said}${stop}`, { status });

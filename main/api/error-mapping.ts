@@ -81,24 +81,25 @@ export function toApiError(e: unknown, control: RequestControl, ctx: MapContext)
   if (e instanceof BackupsApiError) return e;
   const code = errorCode(e);
   if (ctx.phase === 'connect' && code !== null && UNREACHABLE_CODES.has(code)) {
-    return new BackupsApiError('unreachable', `Could not reach PiecesOS at ${ctx.baseUrl} (${code}); start PiecesOS or check its address, then try again.`, { cause: e });
+    return new BackupsApiError('unreachable', `Could not reach PiecesOS at ${ctx.baseUrl}. Start PiecesOS or check its address, then try again.`, { cause: e, detail: code });
   }
   const where = ctx.phase === 'connect' ? 'before it answered' : 'while it was answering';
-  return new BackupsApiError('connection-lost', `The connection to PiecesOS at ${ctx.baseUrl} was lost ${where}${code ? ` (${code})` : ''}; try again.`, { cause: e });
+  // The code (ECONNRESET…) is for History's details and the log, not the sentence.
+  return new BackupsApiError('connection-lost', `The connection to PiecesOS at ${ctx.baseUrl} was lost ${where}. Try again.`, { cause: e, ...(code ? { detail: code } : {}) });
 }
 
 /** Any error as a kind and a human sentence, for logs, notifications and exit codes. */
-export function describeError(e: unknown): { kind: ApiErrorKind; message: string } {
-  if (e instanceof BackupsApiError) return { kind: e.kind, message: e.message };
+export function describeError(e: unknown): { kind: ApiErrorKind; message: string; detail?: string } {
+  if (e instanceof BackupsApiError) return { kind: e.kind, message: e.message, ...(e.detail === undefined ? {} : { detail: e.detail }) };
   if (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AbortError') {
     return { kind: 'canceled', message: 'The request to PiecesOS was canceled.' };
   }
   const code = errorCode(e);
   if (code !== null && UNREACHABLE_CODES.has(code)) {
-    return { kind: 'unreachable', message: `Could not reach PiecesOS (${code}); start PiecesOS or check its address, then try again.` };
+    return { kind: 'unreachable', message: 'Could not reach PiecesOS. Start PiecesOS or check its address, then try again.', detail: code };
   }
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET') {
-    return { kind: 'connection-lost', message: `The connection to PiecesOS was lost (${code}); try again.` };
+    return { kind: 'connection-lost', message: 'The connection to PiecesOS was lost. Try again.', detail: code };
   }
   const detail = e instanceof Error ? e.message : String(e);
   // Anything else is unexpected; 'bad-response' is the kind that tells callers not to retry blindly.

@@ -159,7 +159,7 @@ test('cancelRestoration and cancelCreation: any 2xx is success; 500 (nothing in 
     assert.equal(r.status, 500);
     await rejectsKind(c.cancelCreation(ID), 'http', /did not cancel the backup \(HTTP 500: .*\); it answers that when no backup is in progress\. Check the creation status/);
     status = 401;
-    await rejectsKind(c.cancelCreation(ID), 'not-signed-in', /sign in to Pieces/);
+    await rejectsKind(c.cancelCreation(ID), 'not-signed-in', /Sign in to Pieces/);
   });
 });
 

@@ -49,11 +49,12 @@ test('list validates, ignores unknown fields, maps unknown enums and sorts newes
   });
 });
 
-test('401 and 403 are not-signed-in, with the server message and what to do', async () => {
+test('401 and 403 are not-signed-in, said once with what to do; the server message in the detail', async () => {
   for (const status of [401, 403]) {
     await withServer((_req, res) => json(res, status, { message: 'User is not connected to the cloud.' }), async (c) => {
-      const e = await rejectsKind(c.list(), 'not-signed-in', /not connected to the cloud.*sign in to Pieces/i);
+      const e = await rejectsKind(c.list(), 'not-signed-in', /not connected to the Pieces cloud\. Sign in to Pieces/);
       assert.equal(e.status, status);
+      assert.equal(e.detail, `HTTP ${status}: "User is not connected to the cloud."`);
     });
   }
 });
@@ -117,7 +118,8 @@ test('no answer within the timeout is timeout', async () => {
 test('an unreachable port is unreachable', async () => {
   const port = await freePort();
   const c = createClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
-  await rejectsKind(c.list(), 'unreachable', /ECONNREFUSED/);
+  const refused = await rejectsKind(c.list(), 'unreachable', /Could not reach PiecesOS/);
+  assert.equal(refused.detail, 'ECONNREFUSED', 'the code is kept beside the sentence');
   await rejectsKind(c.createStreamed(), 'unreachable');
 });
 
@@ -285,7 +287,8 @@ test('createStreamed: silence after some progress is stalled (each byte resets t
 
 test('createStreamed: HTTP errors and malformed values keep their kinds', async () => {
   await withServer((_req, res) => json(res, 401, { message: 'sign in first' }), async (c) => {
-    await rejectsKind(c.createStreamed(), 'not-signed-in', /sign in first/);
+    const e = await rejectsKind(c.createStreamed(), 'not-signed-in');
+    assert.match(e.detail ?? '', /sign in first/);
   });
   await withServer(streaming(['{"status":"IN-PROGRESS","percentage":"ten"}\n']), async (c) => {
     await rejectsKind(c.createStreamed(), 'bad-response', /percentage/);

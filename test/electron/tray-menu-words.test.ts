@@ -39,7 +39,7 @@ test('offline or not signed in: a "Check again" item; none while all is well or 
   const offline = menuOf({ ...idle, phase: 'offline' }, { ...conn, reachable: false });
   assert.deepEqual(byId(offline, 'check-again'), { id: 'check-again', label: 'Check again', action: 'check-again' });
   assert.ok(byId(menuOf(idle, { ...conn, reachable: false }), 'check-again'), 'an unreachable connection alone is enough');
-  const signedOut: EngineState = { ...idle, phase: 'error', lastError: { kind: 'not-signed-in', message: 'You are not signed in to Pieces, so PiecesOS refused the request. Sign in to Pieces and connect to the Pieces cloud, then try again.' } };
+  const signedOut: EngineState = { ...idle, phase: 'error', lastError: { kind: 'not-signed-in', message: 'PiecesOS refused the request because Pieces is not signed in or not connected to the Pieces cloud. Sign in to Pieces and connect to the cloud, then try again.' } };
   assert.ok(byId(menuOf(signedOut), 'check-again'));
   assert.equal(byId(menuOf(idle), 'check-again'), undefined);
   assert.equal(byId(menuOf({ ...idle, phase: 'error', lastError: { kind: 'http', message: 'PiecesOS answered HTTP 500.' } }), 'check-again'), undefined);
