@@ -2,7 +2,7 @@
 // them as a parameter: main.ts passes the real modules and tests pass a recording stand-in;
 // tsc checks both against electron.d.ts (main.ts and the stand-in use `satisfies ElectronDeps`).
 import type {
-  App, BrowserWindow, BrowserWindowConstructorOptions, Details, Event, IpcMain, Menu, MenuItemConstructorOptions, Notification,
+  App, BrowserWindow, BrowserWindowConstructorOptions, Details, Event, IpcMain, Menu, MenuItemConstructorOptions, MessageBoxSyncOptions, Notification,
   NotificationConstructorOptions, Protocol, RenderProcessGoneDetails, Session, Shell, Tray, WebContents,
 } from 'electron';
 
@@ -12,7 +12,10 @@ import type {
  */
 export type Listen<E extends string, L> = (event: E, listener: L) => unknown;
 
-export type WebContentsLike = Pick<WebContents, 'send' | 'isDestroyed' | 'reload'>;
+export type WebContentsLike = Pick<WebContents, 'send' | 'isDestroyed' | 'reload'> & {
+  /** A page's beforeunload handler cancels an unload (the window's unsaved settings). */
+  on?: Listen<'will-prevent-unload', (event: Event) => void>;
+};
 
 /** A built menu: the tray watches it open and close so it is never rebuilt under the pointer. */
 export type MenuLike = Pick<Menu, 'getMenuItemById'> & {
@@ -59,6 +62,9 @@ export interface ElectronDeps {
   // `e.preventDefault()`: the listener takes whatever it is given and checks.
   powerMonitor: { on: Listen<'resume', () => void> & Listen<'shutdown', (...args: unknown[]) => void> };
   shell: Pick<Shell, 'openPath'>;
+  /** Asks before closing a window with unsaved settings (optional: without it the page's
+   * beforeunload is ignored and the window closes, rather than refusing to close in silence). */
+  dialog?: { showMessageBoxSync(options: MessageBoxSyncOptions): number };
   protocol: Pick<Protocol, 'handle' | 'registerSchemesAsPrivileged'>;
   session: {
     defaultSession: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & {

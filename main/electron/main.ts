@@ -1,6 +1,6 @@
 // The Electron main process entry (bundled to dist/electron/main.js, package.json "main").
 // Hands the real Electron modules and the real core to the lifecycle in app.ts.
-import { app, BrowserWindow, ipcMain, Menu, Notification, powerMonitor, protocol, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerMonitor, protocol, session, shell, Tray } from 'electron';
 import Store from 'electron-store';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
@@ -29,7 +29,7 @@ process.on('unhandledRejection', (e) => log(`Unexpected error: ${describe(e)}`))
 function start(): void {
   // Stack traces in the log point at the TypeScript sources (the bundles' .map files ship with them).
   process.setSourceMapsEnabled(true);
-  const deps = { app, BrowserWindow, ipcMain, Menu, Notification, powerMonitor, protocol, session, shell, Tray } satisfies ElectronDeps;
+  const deps = { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerMonitor, protocol, session, shell, Tray } satisfies ElectronDeps;
 
   // dist/electron/main.js → the app folder (the project in development, app.asar once packaged).
   const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

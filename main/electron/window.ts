@@ -1,6 +1,6 @@
 // The one small window. Closing it destroys it (no hidden renderer lingers while idle); the
 // tray opens a fresh one, which asks the core for the whole state at once on load.
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, Event } from 'electron';
 import type { ElectronDeps, WindowLike } from './deps.js';
 import type { WindowView } from '../ipc/contract.js';
 import { APP_ORIGIN } from './security.js';
@@ -58,8 +58,36 @@ export interface WindowManager {
   current(): WindowLike | null;
 }
 
+/**
+ * The page's beforeunload handler (renderer/views/settings-form.ts) cancels closing the window
+ * while Settings has unsaved changes. A browser then asks; Electron does not: it only emits
+ * 'will-prevent-unload' and keeps the window open in silence. Electron's docs (webContents, "Event:
+ * 'will-prevent-unload'", https://www.electronjs.org/docs/latest/api/web-contents#event-will-prevent-unload):
+ * "Emitted when a `beforeunload` event handler is attempting to cancel a page unload. Calling
+ * `event.preventDefault()` will ignore the `beforeunload` event handler and allow the page to be
+ * unloaded." So main asks, with a synchronous message box (the event needs the answer at once).
+ */
+export function confirmUnload(dialog: NonNullable<ElectronDeps['dialog']> | undefined): (event: Event) => void {
+  return (event) => {
+    // No dialog to ask with: closing wins over a window that cannot be closed.
+    const choice = dialog
+      ? dialog.showMessageBoxSync({
+        type: 'question',
+        title: 'Pieces Backup',
+        message: 'Your changes to Settings are not saved.',
+        detail: 'Close the window without saving them, or keep editing and press Save settings.',
+        buttons: ['Close without saving', 'Keep editing'],
+        defaultId: 1,
+        cancelId: 1,
+        noLink: true,
+      })
+      : 0;
+    if (choice === 0) event.preventDefault();
+  };
+}
+
 export function createWindowManager(
-  deps: Pick<ElectronDeps, 'BrowserWindow'>,
+  deps: Pick<ElectronDeps, 'BrowserWindow' | 'dialog'>,
   opts: WindowSetup & { onError?: (e: unknown) => void; onCreated?: (w: WindowLike) => void },
 ): WindowManager {
   let win: WindowLike | null = null;
@@ -81,6 +109,7 @@ export function createWindowManager(
       w.on('closed', () => { if (win === w) win = null; });
       // Keep our title (it may say "Emulator") instead of the page's <title>.
       w.on('page-title-updated', (event) => event.preventDefault());
+      w.webContents.on?.('will-prevent-unload', confirmUnload(deps.dialog));
       w.once('ready-to-show', () => w.show());
       w.loadURL(windowUrl(section)).catch((e: unknown) => opts.onError?.(e));
       return w;
