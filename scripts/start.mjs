@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: run the tray app against PiecesOS when one is found, otherwise against the
-// emulator (labelled "Emulator"). Where Electron's runtime or a display is missing, say so in
+// emulator, in demo mode: its first line, the tray and the window say these are not the person's
+// Pieces data. Where Electron's runtime or a display is missing, say so in
 // one line and run the headless daemon instead, with the same emulator fallback.
 // Env: PIECES_OS_URL (use this PiecesOS), PIECES_BACKUP_DISCOVERY_PORTS (comma-separated ports
 // to probe instead of 39300–39333, 1000, 5323; empty = probe none), PIECES_BACKUP_EMULATOR_DIR
@@ -57,7 +58,14 @@ async function main() {
     if (b.status !== 0) { console.error('The build failed; fix the errors above and run npm start again.'); return 1; }
   }
   // Discovery and the settings folder come from the app's own modules, so they never disagree.
-  const { findPiecesOs, defaultConfigDir, savedPiecesOsUrl } = await import(new URL('../dist/launcher.js', import.meta.url).href);
+  const { findPiecesOs, defaultConfigDir, savedPiecesOsUrl, DEMO_MODE_TEXT } = await import(new URL('../dist/launcher.js', import.meta.url).href);
+
+  let stopping = false;
+  // A PiecesOS address saved in Settings is the person's choice: use it, never the emulator.
+  const saved = savedPiecesOsUrl(defaultConfigDir());
+  let url = saved ?? (await findPiecesOs(env, env.PIECES_BACKUP_DISCOVERY_PORTS));
+  // Looked for first, so that a demo says so before anything else.
+  if (!url) say(DEMO_MODE_TEXT);
 
   const electron = electronBinary();
   const reason = !electron
@@ -65,10 +73,6 @@ async function main() {
     : !hasDisplay() ? 'No display found — running the headless daemon instead.' : null;
   if (reason) say(reason);
 
-  let stopping = false;
-  // A PiecesOS address saved in Settings is the person's choice: use it, never the emulator.
-  const saved = savedPiecesOsUrl(defaultConfigDir());
-  let url = saved ?? (await findPiecesOs(env, env.PIECES_BACKUP_DISCOVERY_PORTS));
   let emulator = null;
   if (url) say(`Using PiecesOS at ${url}${saved ? ' (saved in Settings)' : ''}`);
   else {

@@ -3,8 +3,10 @@
 import { resolveBaseUrl, DEFAULT_PORTS, LEGACY_PORTS } from '../api/discovery.js';
 import { defaultConfigDir } from '../settings/paths.js';
 import { savedPiecesOsUrl } from '../settings/saved-url.js';
+import { DEMO_MODE_TEXT } from '../shared/status-text.js';
 
-export { defaultConfigDir, savedPiecesOsUrl };
+// DEMO_MODE_TEXT: npm start's first line when it falls back to the emulator, in the window's words.
+export { defaultConfigDir, savedPiecesOsUrl, DEMO_MODE_TEXT };
 
 /** PiecesOS's address (PIECES_OS_URL, else discovered), or null when none answers.
  * `portsOverride`: a comma-separated list of ports to probe instead of the usual ones ('' = none). */

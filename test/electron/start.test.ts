@@ -64,7 +64,9 @@ test('no PiecesOS and no Electron runtime: one-line notice, emulator fallback, d
   await run.waitFor(/daemon started/i);
   const lines = run.output().split('\n');
   assert.equal(lines.filter((l) => /running the headless daemon instead/.test(l)).length, 1, 'the reason is said once, on one line');
-  assert.match(lines[0]!, /^Electron's runtime is not installed \(run: node node_modules\/electron\/install\.js\) — running the headless daemon instead\.$/);
+  // Demo mode is unmistakable: npm start's first line says these are not the person's Pieces data.
+  assert.equal(lines[0], 'Demo mode — using the built-in emulator, not your Pieces data');
+  assert.match(lines[1]!, /^Electron's runtime is not installed \(run: node node_modules\/electron\/install\.js\) — running the headless daemon instead\.$/);
   assert.ok(await reachable(emulatorUrl!), 'the emulator answers while the daemon runs');
   assert.ok(existsSync(join(dir, 'emulator')), 'the emulator keeps its data in the chosen folder');
 
@@ -92,7 +94,7 @@ test('a PiecesOS that answers is used; no emulator is started', async (t) => {
   const run = startScript(dir, { PIECES_BACKUP_DISCOVERY_PORTS: `1,${port}` });
   await run.waitFor(new RegExp(`Using PiecesOS at http://127\\.0\\.0\\.1:${port}`));
   await run.waitFor(/daemon started/i);
-  assert.doesNotMatch(run.output(), /Emulator/);
+  assert.doesNotMatch(run.output(), /Emulator|Demo mode/);
   assert.equal(existsSync(join(dir, 'emulator')), false);
   assert.equal(await stop(run.child, run.exited), 0);
 });
