@@ -11,6 +11,7 @@ import { waitingLine } from '../../main/shared/waiting-text.js';
 import { failureText, retryLine } from '../../main/shared/status-text.js';
 import { owedOrOverdueLines } from '../../main/shared/owed-overdue-text.js';
 import { externalRunLine } from '../../main/shared/external-run-text.js';
+import { runTimeLine } from '../../main/shared/progress-eta.js';
 
 export interface ProgressActions {
   backUp(): Promise<IpcError | null>;
@@ -47,6 +48,8 @@ interface Watched {
   errorBefore: string | null;
   ended: boolean;
   entry: HistoryEntry | null;
+  /** A progress value arrived: a run that failed without one never started, and shows no bar. */
+  progressed: boolean;
 }
 
 export function createProgressView(actions: ProgressActions): ProgressView {
@@ -57,13 +60,16 @@ export function createProgressView(actions: ProgressActions): ProgressView {
   const pct = el('span', { class: 'pct', 'aria-hidden': 'true' });
   const cancel = el('button', { type: 'button', class: 'cancel-run', hidden: true, 'aria-label': 'Cancel backup' }, 'Cancel');
   const barRow = el('div', { class: 'bar-row', hidden: true }, bar, pct, cancel);
+  // Elapsed and time left, rewritten every second: not a live region, or a screen reader would
+  // read it out each time (the status line above says what matters when it changes).
+  const timing = el('p', { class: 'run-time', hidden: true });
   const detail = el('p', { class: 'run-detail', hidden: true });
   const outcomeText = el('p', { class: 'outcome-detail' });
   const withoutSafety = el('button', { type: 'button', hidden: true }, 'Restore without a safety backup…');
   const outcome = el('div', { class: 'outcome', hidden: true }, outcomeText, withoutSafety);
   const resume = el('button', { type: 'button', class: 'link', hidden: true }, 'Resume automatic backups');
   const error = el('p', { class: 'error', hidden: true });
-  const root = el('section', { class: 'run', 'aria-label': 'Backup now' }, el('div', { class: 'run-row' }, button, status), barRow, detail, outcome, error, resume);
+  const root = el('section', { class: 'run', 'aria-label': 'Backup now' }, el('div', { class: 'run-row' }, button, status), barRow, timing, detail, outcome, error, resume);
 
   let state: EngineState | null = null;
   let watched: Watched | null = null;
@@ -75,6 +81,8 @@ export function createProgressView(actions: ProgressActions): ProgressView {
   /** Focus Cancel as soon as the run it belongs to shows (a restore just confirmed in the dialog);
    * a time limit, so a run that came and went before its first state cannot leave it armed. */
   let wantCancelFocusUntil = 0;
+  /** Ticks the elapsed time once a second, only while a run of this app is in flight. */
+  let ticker: ReturnType<typeof setInterval> | null = null;
 
   button.addEventListener('click', async () => {
     button.disabled = true;
@@ -84,7 +92,7 @@ export function createProgressView(actions: ProgressActions): ProgressView {
     if (err) {
       setText(error, err.message);
       show(error, true);
-      if (!isRunning(state)) button.disabled = false;
+      if (!busy(state)) button.disabled = false;
     }
   });
   // While a cancel is on its way the button says so and ignores clicks, but is not `disabled`: a
@@ -108,6 +116,22 @@ export function createProgressView(actions: ProgressActions): ProgressView {
     if (on) cancel.setAttribute('aria-disabled', 'true');
     else cancel.removeAttribute('aria-disabled');
     setText(cancel, on ? 'Canceling…' : 'Cancel');
+  }
+
+  /** "Elapsed 1:23 · About 3 minutes left" for the run in flight; the only thing the ticker updates. */
+  function showTiming(): void {
+    const r = isRunning(state) ? state!.running! : null;
+    const line = r ? runTimeLine(r, Date.now()) : null;
+    show(timing, line !== null);
+    if (line !== null) setText(timing, line);
+  }
+
+  function syncTicker(running: boolean): void {
+    if (running && ticker === null) ticker = setInterval(showTiming, 1000);
+    else if (!running && ticker !== null) {
+      clearInterval(ticker);
+      ticker = null;
+    }
   }
 
   function setBar(percentage: number | null): void {
@@ -181,7 +205,8 @@ export function createProgressView(actions: ProgressActions): ProgressView {
     const s = state;
     const running = isRunning(s);
     const r = running ? s.running! : null;
-    button.disabled = running;
+    // Another app's run in PiecesOS: a click could only be refused (the status line says whose run it is).
+    button.disabled = busy(s);
     const restoreEnd = restoreResult();
     if (r) {
       show(barRow, true);
@@ -189,7 +214,8 @@ export function createProgressView(actions: ProgressActions): ProgressView {
       bar.setAttribute('aria-label', r.kind !== 'restore' ? 'Backup progress' : r.phase === 'safety-backup' ? 'Safety backup progress' : 'Restore progress');
       cancel.setAttribute('aria-label', r.kind === 'restore' ? 'Cancel restore' : 'Cancel backup');
       setBar(r.percentage);
-    } else if (watched?.ended && (!watched.restore || restoreEnd)) {
+    } else if (watched?.ended && (!watched.restore || restoreEnd) && (watched.progressed || (watched.restore ? restoreEnd!.ok : backupSucceeded(s)))) {
+      // (A run that failed before any progress, e.g. refused as not signed in, shows no bar: only its sentence.)
       const ok = watched.restore ? restoreEnd!.ok : backupSucceeded(s);
       show(barRow, true);
       barRow.classList.toggle('failed', !ok);
@@ -198,6 +224,8 @@ export function createProgressView(actions: ProgressActions): ProgressView {
       show(barRow, false);
     }
     show(cancel, running);
+    showTiming();
+    syncTicker(running);
     if (running && Date.now() < wantCancelFocusUntil) {
       wantCancelFocusUntil = 0;
       cancel.focus();
@@ -246,12 +274,13 @@ export function createProgressView(actions: ProgressActions): ProgressView {
       const running = isRunning(next);
       if (running && (!watched || watched.ended || watched.startedAt !== next.running!.startedAt)) {
         const r = next.running!;
-        watched = { startedAt: r.startedAt, restore: r.kind === 'restore', target: r.restoring ?? null, successBefore: next.lastSuccess?.at ?? null, errorBefore: next.lastError?.message ?? null, ended: false, entry: null };
+        watched = { startedAt: r.startedAt, restore: r.kind === 'restore', target: r.restoring ?? null, successBefore: next.lastSuccess?.at ?? null, errorBefore: next.lastError?.message ?? null, ended: false, entry: null, progressed: false };
         show(error, false);
         setCanceling(false);
       } else if (running && watched && next.running!.restoring) {
         watched.target = next.running!.restoring;
       }
+      if (running && watched && next.running!.percentage !== null) watched.progressed = true;
       const hadFocus = document.activeElement === cancel;
       const ended = !running && watched !== null && !watched.ended;
       if (ended) {
@@ -283,4 +312,9 @@ export function createProgressView(actions: ProgressActions): ProgressView {
 
 function isRunning(s: EngineState | null): boolean {
   return s !== null && s.phase === 'running' && s.running !== null;
+}
+
+/** A run of this app, or one another app started in PiecesOS (which does one at a time). */
+function busy(s: EngineState | null): boolean {
+  return isRunning(s) || Boolean(s?.external);
 }
