@@ -10,6 +10,7 @@ import { describeHolder, waitingLine } from '../shared/waiting-text.js';
 import { DEMO_MODE_TEXT, failureText, retryLine } from '../shared/status-text.js';
 import { owedOrOverdueLines } from '../shared/owed-overdue-text.js';
 import { externalRunLine } from '../shared/external-run-text.js';
+import { runTimeLine } from '../shared/progress-eta.js';
 
 export type TrayAction =
   | 'backup-now'
@@ -197,7 +198,9 @@ export function trayTooltip(input: TrayMenuInput): string {
     const next = parseTime(state.nextRun);
     if (next) line += ` · next ${formatWhen(next, now)}`;
   }
-  return `${title}\n${line}`;
+  // A run in flight: how long it has taken and, once the engine has an estimate, how long it has left.
+  const timing = state.phase === 'running' && state.running ? runTimeLine(state.running, now.getTime()) : null;
+  return timing ? `${title}\n${line}\n${timing}` : `${title}\n${line}`;
 }
 
 /** Turn the data into Electron's template, binding each action to `onAction`. */
