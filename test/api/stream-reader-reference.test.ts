@@ -51,8 +51,10 @@ test('fast reader equals the reference on hand-picked tricky streams, cut at eve
   const streams = [
     flat.join('\n'), flat.join(''), flat.join(' ,\u001e\t'), flat.join('\r\n\r\n'),
     '{"a":1}\n{"b":\n2}\n', '{"a":1},{"b":2}\n', '{"a":1}}\n', '{"a":1} x', '{"a":}\n{"b":1}\n', '[1\n2]\n', '{"a":1}\n[1,\n2]\n{"c":3}',
-    '{"a":"}"}{"b":"}"}{"c":"}"}{"d":1}', '\ufeff{"a":1}\n', '{"a":1', '{"a":"x\\', '  \n ', '',
+    '{"a":"}"}{"b":"}"}{"c":"}"}{"d":1}', '{"a":"}{","b":1}{"c":2}', '{"a":"}\n{","b":1}\n{"c":2}\n', '{"a":"x\ny"}\n{"b":1}\n', '{"a":1\n}\n{"b":\n2}\n{"c":3}\n', '\ufeff{"a":1}\n', '{"a":1', '{"a":"x\\', '  \n ', '',
     'data: {"a":1}\n\n: ping\n\ndata: [DONE]\n\nevent: x\ndata: {"b":\ndata: 2}\n\n', 'data: {"a":1}\r\rdata: 2\r\n\r\n',
+    'data\ndata: [1,\ndata\ndata:2]\n\n', 'data:{"a":1}\r\n\r\ndata:  {"b":2} \n\n', 'id: 1\nretry: x\nfoo\ndata : 1\ndata: 3\n\n', '\u00ef\u00bb\u00bfdata: 1\n\n',
+    'data: {"a":1}\n\ndata: \u00a0{"b":2}\u00a0\n\ndata: "s"\n\ndata: {"c":}\n\n', 'data: {"a":1}\r', ': only a comment\n\n\n',
   ];
   for (const s of streams) {
     for (const size of [1, 2, 3, 5, 8, 13, 1 << 20]) {
@@ -64,7 +66,12 @@ test('fast reader equals the reference on hand-picked tricky streams, cut at eve
 
 test('fast reader equals the reference when a value exceeds the longest allowed', () => {
   const long = `{"a":"${'x'.repeat(300)}"}\n`;
-  for (const size of [7, 64, 200, 1000]) sameAsReference(long.repeat(3), [size], null, 100);
+  for (const size of [7, 64, 200, 1000]) {
+    sameAsReference(long.repeat(3), [size], null, 100);
+    sameAsReference(`data: ${long}\n`.repeat(3), [size], 'text/event-stream', 100);
+    sameAsReference(`data: ${long.slice(0, 60)}\ndata: ${long.slice(0, 60)}\n\n`, [size], 'text/event-stream', 100);
+    sameAsReference(`: ${long}\r\n\r\ndata: 1\r\n\r\n`, [size], 'text/event-stream', 100);
+  }
 });
 
 test('property: fast reader equals the reference for any stream of values, noise and junk, cut anywhere', async () => {
@@ -84,6 +91,18 @@ test('property: fast reader equals the reference for any stream of values, noise
   fc.assert(
     fc.property(fc.array(piece, { maxLength: 10 }), framing, fc.array(fc.integer({ min: 1, max: 48 }), { minLength: 1, maxLength: 8 }), fc.constantFrom<string | null>(null, 'text/event-stream'), (pieces, frame, sizes, contentType) => {
       sameAsReference(frame(pieces), sizes, contentType);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('property: fast reader equals the reference for runs of brace-and-quote soup (where runs are parsed together)', async () => {
+  const fc = await import('fast-check');
+  const member = fc.stringMatching(/^[}{\n",:a1 \\[\]]{0,8}$/).map((inner) => `{"a":"${inner}}`);
+  const plain = fc.constantFrom('{"a":1}', '{}', '{"b":"x"}');
+  fc.assert(
+    fc.property(fc.array(fc.oneof(member, plain), { minLength: 2, maxLength: 12 }), fc.constantFrom('\n', ''), fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 4 }), (vals, sep, sizes) => {
+      sameAsReference(vals.join(sep) + sep, sizes, null);
     }),
     { numRuns: 3000 },
   );
