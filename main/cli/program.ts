@@ -59,9 +59,10 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = ne
     .action((o: { stream: boolean }) => run(async () => (await import('./commands/create.js')).createCommand(io, globals(), { stream: o.stream, signal }))());
   program
     .command('delete')
-    .description('delete one backup by its id')
+    .description('delete one backup by its id (on a terminal it shows the backup and asks first)')
     .argument('<id>', 'the backup id, as `list` shows it')
-    .action((id: string) => run(async () => (await import('./commands/delete.js')).deleteCommand(io, globals(), id))());
+    .option('--yes', 'do not ask for confirmation (needed when stdin is not a terminal)', false)
+    .action((id: string, o: { yes: boolean }) => run(async () => (await import('./commands/delete.js')).deleteCommand(io, globals(), { id, yes: o.yes, signal }))());
   program
     .command('restore')
     .description('replace the Pieces data on this computer with one backup (a backup of the current data is made first)')

@@ -111,8 +111,8 @@ const COMMANDS: Record<string, string[]> = {
   list: ['list'],
   create: ['create'],
   'create --stream': ['create', '--stream'],
-  delete: ['delete', '12.0.0_1'],
-  'delete bad-percent': ['delete', BAD_PERCENT],
+  delete: ['delete', '12.0.0_1', '--yes'],
+  'delete bad-percent': ['delete', BAD_PERCENT, '--yes'],
   doctor: ['doctor'],
 };
 

@@ -132,7 +132,7 @@ test('the list refreshes after pieces-backup delete on the same settings folder,
   await withCore(async ({ core, emu, configDir }) => {
     const [a, b] = (await snapshotOf(core)).backups!;
     const afterCli = nextList(core, (l) => !l.some((x) => x.id === a!.id), 'after pieces-backup delete', 30_000);
-    const run = await runCliProcess(['--url', emu.url, '--config-dir', configDir, '--json', 'delete', a!.id]);
+    const run = await runCliProcess(['--url', emu.url, '--config-dir', configDir, '--json', 'delete', a!.id, '--yes']);
     assert.equal(run.code, 0, run.stderr);
     assert.equal((await afterCli).length, 2);
     // A second app on the same folder (e.g. the tray app and a preview): a delete in one refreshes the other.

@@ -8,12 +8,12 @@
 //     shared history (trigger "restore");
 //   - the streamed endpoints are used even without --stream, so Ctrl-C/SIGTERM can cancel: the
 //     client sends restoration/cancel (or stops the safety backup) and the run is `canceled`.
-import { Writable } from 'node:stream';
 import type { Backup } from '../../api/wire.js';
 import { BackupsApiError, isApiError } from '../../api/errors.js';
 import type { CliIO, GlobalOptions } from '../context.js';
 import { RefusedError, UsageError, connect, configDirOf, reportError } from '../context.js';
 import { confirm } from '../confirm.js';
+import { textSink } from '../text-sink.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { backupJson } from '../output.js';
 import { progressView, type ProgressView } from '../progress-view.js';
@@ -92,16 +92,6 @@ async function confirmRestore(io: CliIO, target: Backup, opts: RestoreOptions, s
     'Restore? [y/N] ',
   ].join('\n');
   return confirm(question, { input: io.terminalInput!(), output: io.tty ?? textSink(io.err), signal });
-}
-
-/** A writable stream over one of the CLI's text outputs (for readline, which wants a stream). */
-function textSink(write: (s: string) => void): Writable {
-  return new Writable({
-    write(chunk: Buffer | string, _enc, cb) {
-      write(chunk.toString());
-      cb();
-    },
-  });
 }
 
 async function restoreUnderLock(io: CliIO, g: GlobalOptions, opts: RestoreOptions, client: Awaited<ReturnType<typeof connect>>['client'], signal: AbortSignal): Promise<number> {
