@@ -152,3 +152,20 @@ test('"Back up now" is unavailable while another app backs up, and available aga
   await page.waitForFunction(() => !(document.querySelector('[aria-label="Backup now"] button.primary') as HTMLButtonElement | null)?.disabled, null, { timeout: 10_000 });
   assert.deepEqual(pageErrors, []);
 });
+
+test('a restore refused before it started (its safety backup not signed in): the outcome, and no progress bar', { skip, timeout: 90_000 }, async (t) => {
+  const { page, emulator, pageErrors } = await setup(t, { realBackups: 1 });
+  const id = await page.evaluate(async () => {
+    const r = await window.piecesBackup!.invoke('backups:list');
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value[0]!.id;
+  });
+  emulator.setFaults({ notSignedIn: true }); // signed out since the list was read
+  const started = await page.evaluate((backupId) => window.piecesBackup!.invoke('backups:restore', { id: backupId, safetyBackup: true }), id);
+  assert.ok(started.ok, JSON.stringify(started));
+  const outcome = card(page).locator('.outcome');
+  await outcome.waitFor({ state: 'visible', timeout: 60_000 });
+  assert.match((await outcome.textContent()) ?? '', /safety backup/i);
+  assert.equal(await card(page).locator('.bar-row').isVisible(), false, 'no bar for a run that never got anywhere');
+  assert.deepEqual(pageErrors, []);
+});
