@@ -9,7 +9,8 @@ import { HttpTransport } from './http-transport.js';
 import { readText, readJsonBody, serverMessage, parseJson, validate, prematureClose } from './response-body.js';
 import { ProgressStreamReader } from './stream-reader.js';
 import { ProgressWatch } from './progress-watch.js';
-import { wireBackup, wireBackups, wireBackupStatus, wireDeviceInformation, wireStreamedProgress, fromWireBackup, toWireBackup, sortNewestFirst } from './wire.js';
+import { backupsFromList } from './backup-list.js';
+import { wireBackup, wireBackupStatus, wireDeviceInformation, wireStreamedProgress, fromWireBackup, toWireBackup, sortNewestFirst } from './wire.js';
 import type { Backup, BackupProgress } from './wire.js';
 
 export { describeError };
@@ -74,8 +75,7 @@ export class HttpBackupsClient implements BackupsApi {
 
   async list(opts: CallOptions = {}): Promise<Backup[]> {
     const value = await this.requestJson('GET', '/backups', undefined, opts, 'a backup list');
-    const parsed = validate(wireBackups, value, 'a backup list');
-    return sortNewestFirst(parsed.iterable.map(fromWireBackup));
+    return sortNewestFirst(backupsFromList(value, 'a backup list'));
   }
 
   async create(opts: CallOptions = {}): Promise<Backup> {
