@@ -1,26 +1,24 @@
 // How numbers, dates and names read in the window. Pure functions, so they are easy to test.
 import type { ConnectionInfo, HistoryEntry } from '../main/ipc/contract.js';
+// Times and platform names come from main/shared, so the window writes them as the tray, the
+// notifications and the CLI do.
 import { formatBytes } from '../main/shared/format.js';
+import { formatDateTimeIso, formatWeekdayDateTime } from '../main/shared/time-format.js';
+import { platformName } from '../main/shared/platform-name.js';
 
-export { formatBytes };
-
-const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-const sameYearFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-const timeFmt = new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+export { formatBytes, platformName };
 
 /** A short local date and time (the year only when it is not this year), or the raw text when
  * the server sent something unparsable. */
 export function formatDate(iso: string | null | undefined, now: number = Date.now()): string {
   if (!iso) return '—';
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  return new Date(t).getFullYear() === new Date(now).getFullYear() ? sameYearFmt.format(t) : dateFmt.format(t);
+  return formatDateTimeIso(iso, new Date(now));
 }
 
-/** "Fri, Nov 28, 12:00" — for upcoming runs, where the weekday matters. */
-export function formatRunTime(iso: string): string {
+/** "Fri, Nov 28, 12:00 PM" — for upcoming runs, where the weekday matters. */
+export function formatRunTime(iso: string, now: number = Date.now()): string {
   const t = Date.parse(iso);
-  return Number.isNaN(t) ? iso : timeFmt.format(t);
+  return Number.isNaN(t) ? iso : formatWeekdayDateTime(new Date(t), new Date(now));
 }
 
 /** "3 minutes ago", "in 2 hours"; `now` is injectable for tests. */
@@ -39,12 +37,6 @@ export function relativeTime(iso: string | null | undefined, now: number = Date.
   return new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' }).format(Math.round(diff / size[unit]!), unit);
 }
 
-const PLATFORM_NAMES: Record<string, string> = {
-  MACOS: 'macOS', LINUX: 'Linux', WINDOWS: 'Windows', WEB: 'Web', FUCHSIA: 'Fuchsia', IOS: 'iOS', ANDROID: 'Android', UNKNOWN: 'Unknown',
-};
-export function platformName(p: string): string {
-  return PLATFORM_NAMES[p] ?? 'Unknown';
-}
 
 /** One line saying which PiecesOS the app talks to and how it was found. */
 export function describeConnection(c: ConnectionInfo): string {

@@ -1,8 +1,9 @@
-// The connection line at the top (which PiecesOS, how it was found) and the banner for what stops
-// backups: PiecesOS offline, the person not signed in, or a backup whose connection dropped while
-// PiecesOS kept answering (said as such, never as "not reachable").
+// The connection line at the top (which PiecesOS, how it was found), the demo-mode note when the
+// app runs against the built-in emulator, and the banner for what stops backups: PiecesOS offline,
+// the person not signed in, or a backup whose connection dropped while PiecesOS kept answering
+// (said as such, never as "not reachable").
 import type { ConnectionInfo, EngineState, RunError } from '../../main/engine/types.js';
-import { droppedTitle, retryLine } from '../../main/shared/status-text.js';
+import { DEMO_MODE_TEXT, droppedTitle, retryLine, withoutErrorCodes } from '../../main/shared/status-text.js';
 import { el, setText, show } from '../dom.js';
 import { describeConnection } from '../format.js';
 
@@ -28,7 +29,7 @@ export function problemMessage(connection: ConnectionInfo, problem: RunError | n
   if (problem?.kind === 'not-signed-in' || run?.lastError?.kind === 'not-signed-in') {
     return { title: 'Sign in to Pieces and connect to the cloud.', body: 'Backups need a signed-in Pieces account; sign in from Pieces Desktop, then check again.' };
   }
-  if (problem) return { title: 'The backups could not be loaded.', body: problem.message };
+  if (problem) return { title: 'The backups could not be loaded.', body: withoutErrorCodes(problem.message) };
   const dropped = run?.lastError ? droppedTitle(run.lastError.kind) : null;
   if (dropped) {
     const next = run!.retry ? `${retryLine(run!.retry, now)}.` : 'Choose Back up now, or the next scheduled backup will make it.';
@@ -41,7 +42,10 @@ export function createConnectionView(onCheck: () => Promise<void>): ConnectionVi
   const dot = el('span', { class: 'dot', 'aria-hidden': 'true' });
   const text = el('span', { class: 'conn-text' });
   const check = el('button', { type: 'button', class: 'link' }, 'Check again');
-  const root = el('section', { class: 'conn', 'aria-label': 'Connection' }, dot, text, check);
+  // Demo mode must be unmistakable: these are not the person's Pieces backups. A note, not an
+  // alert: it is true for the whole session, not news.
+  const demo = el('p', { class: 'demo-banner', role: 'note', hidden: true }, DEMO_MODE_TEXT);
+  const root = el('section', { class: 'conn', 'aria-label': 'Connection' }, demo, dot, text, check);
 
   const bannerTitle = el('strong');
   const bannerBody = el('span');
@@ -64,6 +68,7 @@ export function createConnectionView(onCheck: () => Promise<void>): ConnectionVi
     banner,
     update(connection, problem, run = null) {
       setText(text, describeConnection(connection));
+      show(demo, connection.source === 'emulator');
       const msg = problemMessage(connection, problem, run);
       const offline = !connection.reachable || problem?.kind === 'unreachable';
       dot.className = `dot ${offline ? 'bad' : msg ? 'warn' : 'good'}`;
