@@ -1,7 +1,7 @@
 // How the backup list writes a backup's time: the thing people look for, so short and never cut
 // ("Today, 02:29", "Yesterday, 18:00", "Nov 27, 02:29", "Nov 27, 2025, 02:29"), and in the details
 // the exact time with its zone. The clock follows the system's locale and 12/24-hour choice.
-const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const timeOnly = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dayMonth = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 const dayMonthYear = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' });

@@ -113,12 +113,13 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
 
   function makeRow(): RowNode {
     const time = el('span', { class: 'time' });
-    const mine = el('span', { class: 'mine', hidden: true }, 'This computer');
+    // (The comma, for screen readers only, keeps "This computer" apart from the device name.)
+    const mine = el('span', { class: 'mine', hidden: true }, 'This computer', el('span', { class: 'sr-only' }, ', '));
     const device = el('span', { class: 'device' });
     const meta = el('span', { class: 'meta' });
     const row = el('div', { role: 'row', class: 'tr backup-row', tabindex: -1 },
-      el('div', { role: 'gridcell', class: 'when' }, time, mine),
-      el('div', { role: 'gridcell', class: 'what' }, device, meta),
+      el('div', { role: 'gridcell', class: 'when' }, time),
+      el('div', { role: 'gridcell', class: 'what' }, mine, device, meta),
       el('div', { role: 'gridcell', class: 'size' })) as RowNode;
     row.addEventListener('click', () => {
       if (!row.backup) return;
@@ -140,8 +141,8 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
     row.dataset.id = b.id;
     const [when, what, size] = row.children as unknown as [HTMLElement, HTMLElement, HTMLElement];
     setText(when.firstChild!, listTime(b.created));
-    show(when.lastChild as HTMLElement, mine);
-    const [device, meta] = what.children as unknown as [HTMLElement, HTMLElement];
+    const [badge, device, meta] = what.children as unknown as [HTMLElement, HTMLElement, HTMLElement];
+    show(badge, mine);
     setText(device, b.deviceName);
     // The full values, also when a long device name is cut with an ellipsis.
     what.title = `${b.deviceName} · ${platformName(b.platform)} · PiecesOS ${b.version}`;

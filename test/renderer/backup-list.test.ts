@@ -62,17 +62,10 @@ const waitRows = (page: Page, n: number) => page.waitForFunction((k) => document
 /** Wait until this computer is known to the list (its rows marked). */
 const waitMarked = (page: Page) => page.locator('.rows .mine:not([hidden])').first().waitFor({ timeout: 20_000 });
 
-async function cloudIds(emulator: RunningEmulator): Promise<string[]> {
-  const res = await fetch(`${emulator.url}/backups`);
-  return ((await res.json()) as { iterable: { id: string }[] }).iterable.map((b) => b.id);
-}
-
-test('at 460×640 each backup is a two-line row (time, then device · platform · version, size on the right) with nothing a person needs cut', { skip, timeout: 90_000 }, async (t) => {
-  const { page, pageErrors } = await setup(t);
-  await waitRows(page, 12);
-  await waitMarked(page);
+/** What each row in the DOM shows and whether any part of it is cut. */
+async function measureRows(page: Page) {
   // (No helper functions inside: the page would not know the test runner's __name wrapper.)
-  const layout = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.rows [role=row]')].map((row) => {
+  return page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.rows [role=row]')].map((row) => {
     const [time, mine, device, meta, size, when, what] = ['.time', '.mine', '.device', '.meta', '.size', '.when', '.what'].map((sel) => row.querySelector<HTMLElement>(sel)!) as HTMLElement[];
     return {
       time: time!.textContent, timeCut: time!.scrollWidth > time!.clientWidth + 1,
@@ -82,10 +75,25 @@ test('at 460×640 each backup is a two-line row (time, then device · platform �
       twoLines: what!.getBoundingClientRect().top >= when!.getBoundingClientRect().bottom - 1,
       sizeRight: Math.abs(size!.getBoundingClientRect().right - (row.getBoundingClientRect().right - 10)) < 2,
       rowInside: row.getBoundingClientRect().right <= document.documentElement.clientWidth,
+      // Nothing runs into the size: the time ends before it, the device line starts below it.
+      clear: time!.getBoundingClientRect().right <= size!.getBoundingClientRect().left && size!.getBoundingClientRect().bottom <= what!.getBoundingClientRect().top + 1,
+      mineCut: !mine!.hidden && mine!.scrollWidth > mine!.clientWidth + 1,
       title: what!.title,
       mine: !mine!.hidden,
     };
   }));
+}
+
+async function cloudIds(emulator: RunningEmulator): Promise<string[]> {
+  const res = await fetch(`${emulator.url}/backups`);
+  return ((await res.json()) as { iterable: { id: string }[] }).iterable.map((b) => b.id);
+}
+
+test('at 460×640 each backup is a two-line row (time with the size on the right, then device · platform · version) with nothing a person needs cut', { skip, timeout: 90_000 }, async (t) => {
+  const { page, pageErrors } = await setup(t);
+  await waitRows(page, 12);
+  await waitMarked(page);
+  const layout = await measureRows(page);
   assert.equal(layout.length, 12);
   for (const r of layout) {
     assert.equal(r.timeCut, false, `time not cut: ${r.time}`);
@@ -94,6 +102,7 @@ test('at 460×640 each backup is a two-line row (time, then device · platform �
     assert.ok(r.twoLines, 'device line under the time line');
     assert.ok(r.sizeRight, 'size right-aligned');
     assert.ok(r.rowInside, 'the row fits the window');
+    assert.ok(r.clear, `nothing runs into the size (${r.time})`);
     assert.match(r.size ?? '', /\d (B|KB|MB|GB)$/);
     assert.equal(r.mine, r.device === 'test-box', `"This computer" only on this computer's backups (${r.device})`);
   }
@@ -106,6 +115,18 @@ test('at 460×640 each backup is a two-line row (time, then device · platform �
   assert.equal(mac.title, `${LONG} · macOS · PiecesOS 12.0.0-emulator`, '…with its full value in the tooltip');
   assert.deepEqual(pageErrors, []);
   await shot(page, 'backup-list-460');
+
+  // At 320 CSS px (e.g. 200 % zoom of a 640 px window) the time and the size are still whole.
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.waitForFunction(() => document.documentElement.clientWidth === 320);
+  for (const r of await measureRows(page)) {
+    assert.equal(r.timeCut, false, `time not cut at 320 px: ${r.time}`);
+    assert.equal(r.sizeCut, false, `size not cut at 320 px: ${r.size}`);
+    assert.ok(r.rowInside, 'the row fits at 320 px');
+    assert.ok(r.clear, `nothing runs into the size at 320 px (${r.time})`);
+    assert.equal(r.mineCut, false, '"This computer" whole at 320 px');
+  }
+  await shot(page, 'backup-list-320');
 });
 
 test('10,000 backups: only the visible rows are in the DOM, and scrolling to the end shows the oldest', { skip, timeout: 120_000 }, async (t) => {
