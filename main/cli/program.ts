@@ -1,6 +1,6 @@
 // The `pieces-backup` command line: parses arguments (commander) and runs one command,
 // returning its exit code. Kept free of process globals so it can be driven from tests.
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { CliIO, GlobalOptions } from './context.js';
 import { reportError } from './context.js';
 import { EXIT_USAGE } from './exit-codes.js';
@@ -21,6 +21,12 @@ function minutes(v: string): number {
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1440) throw new InvalidArgumentError('give a number of minutes above 0 and at most 1440, e.g. --stall-minutes 10');
   return n;
+}
+
+/** Checked here (not in the command's chunk) so a mistake is a usage error before anything runs. */
+function pauseFor(v: string): string {
+  if (v === '1h' || v === 'tomorrow' || v === 'until-resumed') return v;
+  throw new InvalidArgumentError('give 1h, tomorrow or until-resumed (the default)');
 }
 
 function url(v: string): string {
@@ -85,6 +91,20 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = ne
     .command('status')
     .description('what Pieces Backup is doing (running, paused, owed, overdue), the last backup and failure, the next one, and whether PiecesOS answers')
     .action(run(async () => (await import('./commands/status.js')).statusCommand(io, globals())));
+  program
+    .command('pause')
+    .description('pause automatic backups (for every app and daemon on this settings folder, as the tray does); manual backups still run')
+    .addArgument(new Argument('[for]', '1h, tomorrow (until midnight) or until-resumed').argParser(pauseFor).default('until-resumed'))
+    .action((choice: string) =>
+      run(async () => {
+        const m = await import('./commands/pause.js');
+        return m.pauseCommand(io, globals(), m.PAUSE_CHOICES[choice] ?? 'resume');
+      })(),
+    );
+  program
+    .command('resume')
+    .description('resume automatic backups paused from here, the tray or the window')
+    .action(run(async () => (await import('./commands/resume.js')).resumeCommand(io, globals())));
   program
     .command('prune')
     .description('apply the saved retention policy now (under the backup lock), or only say what it would delete')

@@ -28,6 +28,7 @@ import { FINISHED_ANYWAY, UNNAMED_BACKUP, afterBackup, finishedAnyway, makeBacku
 import { restorePlan } from './restore-run.js';
 import { OwedWatch, owedFromHistory, owesBackup, piecesOsAnswers } from './owed.js';
 import { nextOverdueChange, overdueOf } from './overdue.js';
+import { pauseUntilValue, type PauseFor } from './pause-until.js';
 
 export { UNNAMED_BACKUP, WAIT_NOTICE_MS, WAIT_POLL_MS, type RunLockFn };
 
@@ -335,13 +336,8 @@ export class BackupEngine {
   }
 
   /** Pause automatic backups (schedule, catch-up, retries). Manual backups still work. */
-  async pause(until: '1h' | 'tomorrow' | 'resume'): Promise<EngineState> {
-    let value: string;
-    if (until === '1h') value = new Date(this.#clock.now() + 3_600_000).toISOString();
-    else if (until === 'tomorrow') {
-      const d = new Date(this.#clock.now());
-      value = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1, 0, 0, 0).toISOString();
-    } else value = 'resume';
+  async pause(until: PauseFor): Promise<EngineState> {
+    const value = pauseUntilValue(until, this.#clock.now());
     this.#clearRetry();
     this.#wait.dropAutomatic();
     this.#deferred = null;
