@@ -115,6 +115,9 @@ test('at 460×640 each backup is a two-line row (time with the size on the right
   assert.equal(mac.title, `${LONG} · macOS · PiecesOS 12.0.0-emulator`, '…with its full value in the tooltip');
   assert.deepEqual(pageErrors, []);
   await shot(page, 'backup-list-460');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'backup-list-460-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // At 320 CSS px (e.g. 200 % zoom of a 640 px window) the time and the size are still whole.
   await page.setViewportSize({ width: 320, height: 640 });
@@ -203,6 +206,9 @@ test('a row opens its details (id, exact time with zone, device, platform, versi
   assert.equal(await page.getByText('✕').count(), 0);
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'details-title', 'focus moves into the dialog');
   await shot(page, 'backup-details');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'backup-details-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
