@@ -1,5 +1,10 @@
 // Coalesces a stream of values so a consumer gets at most one per interval (≈30/s at 34 ms), always
 // the latest, while terminal values (phase changes, a run's end) are delivered at once, never dropped.
+// Leading edge: a value that comes when nothing was sent for an interval goes at once. And one late
+// value must not make the next one late: a value that is the first since the last update goes at
+// once after half an interval when the two updates before it are two intervals apart (the last one
+// was late, not early). Any two consecutive gaps then still add up to two intervals or more, so no
+// second ever holds more updates than before (≤ 30 at 34 ms).
 import type { Clock, TimerHandle } from './clock.js';
 
 export interface Coalescer<T> {
@@ -12,10 +17,13 @@ export interface Coalescer<T> {
 export function createCoalescer<T>(deliver: (v: T) => void, opts: { clock: Clock; intervalMs?: number }): Coalescer<T> {
   const interval = opts.intervalMs ?? 34;
   let last = Number.NEGATIVE_INFINITY;
+  /** The update before `last`. */
+  let before = Number.NEGATIVE_INFINITY;
   let pending: { v: T } | null = null;
   let timer: TimerHandle | null = null;
 
   const emit = (v: T) => {
+    before = last;
     last = opts.clock.now();
     try {
       deliver(v);
@@ -41,9 +49,12 @@ export function createCoalescer<T>(deliver: (v: T) => void, opts: { clock: Clock
         emit(v);
         return;
       }
-      const since = opts.clock.now() - last;
+      const now = opts.clock.now();
+      const since = now - last;
+      // The first value since the last update, which itself came late: see the top of this file.
+      const afterLate = pending === null && since >= interval / 2 && now - before >= 2 * interval;
       // `since < 0`: the wall clock went back; treat as "long ago" rather than waiting for it.
-      if (since >= interval || since < 0) {
+      if (since >= interval || since < 0 || afterLate) {
         // A timer left from an earlier value would fire moments after this one: drop it.
         if (timer) opts.clock.clearTimeout(timer);
         timer = null;

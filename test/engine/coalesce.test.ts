@@ -47,3 +47,39 @@ test('a timer that fires late never lets two updates through closer than the int
   assert.deepEqual(got.map((g) => g.v), [1, 3, 4]);
   for (let i = 1; i < got.length; i++) assert.ok(got[i]!.at - got[i - 1]!.at >= 34, `gap ${got[i]!.at - got[i - 1]!.at} ms`);
 });
+
+test('a value that arrives on time right after a late one is not held back for the late one', async () => {
+  // Paced progress (one value per 50 ms, slower than the interval): the event loop ran one value
+  // 20 ms late. The next value, on time, is 30 ms after that update; holding it until 34 ms had
+  // passed added the lateness of one value to the next one (a tail in progress latency).
+  const clock = new ManualClock();
+  const got: Array<{ v: number; at: number }> = [];
+  const c = createCoalescer<number>((v) => got.push({ v, at: clock.now() }), { clock, intervalMs: 34 });
+  const start = clock.now();
+  c.push(1);
+  await clock.advance(70); // value 2 was due at 50, handled at 70
+  c.push(2);
+  await clock.advance(30); // value 3 on time, at 100
+  c.push(3);
+  assert.deepEqual(got.map((g) => [g.v, g.at - start]), [[1, 0], [2, 70], [3, 100]]);
+  assert.equal(clock.pendingTimers, 0);
+});
+
+test('no second of updates ever holds more than 30, whatever the pacing of the values', async () => {
+  // Values that come just under the interval apart, after gaps: the relief for a late value must
+  // not let the rate cap slip. Every pacing from 1 to 70 ms, with a 60 ms gap every 7 values.
+  for (let pace = 1; pace <= 70; pace++) {
+    const clock = new ManualClock();
+    const at: number[] = [];
+    const c = createCoalescer<number>(() => at.push(clock.now()), { clock, intervalMs: 34 });
+    for (let i = 0; i < 400; i++) {
+      c.push(i);
+      await clock.advance(i % 7 === 6 ? 60 : pace);
+    }
+    await clock.advance(100);
+    for (let a = 0, b = 0; b < at.length; b++) {
+      while (at[b]! - at[a]! > 1000) a++;
+      assert.ok(b - a + 1 <= 30, `pace ${pace} ms: ${b - a + 1} updates within one second`);
+    }
+  }
+});
