@@ -2,47 +2,23 @@
 // with the real core and the emulator behind it: a failure stays visible after the window is
 // reopened, a connection that dropped while PiecesOS answers is said as such (not "not reachable"),
 // and a scheduled retry says when and which attempt, never "try again".
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright';
+import { type Page } from 'playwright';
 import { startEmulator, type Faults } from '../../emulator/server.js';
 import { startPreview } from '../../main/preview/server.js';
-import { buildRenderer } from '../../main/preview/build-renderer.js';
+import { useRendererBrowser } from '../helpers/renderer-browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skipReason = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install chromium), so the window tests cannot run`;
-if (skipReason) console.log(`# skipping truthful-status window tests: ${skipReason}`);
-
-let browser: Browser | null = null;
-let tmp = '';
-let rendererDir = '';
-
-before(async () => {
-  if (skipReason) return;
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'pieces-truthful-window-'));
-  rendererDir = path.join(tmp, 'renderer');
-  await buildRenderer(rendererDir);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
+const rig = useRendererBrowser('truthful', 'truthful-status window tests');
+const skipReason = rig.skipReason;
 
 let cases = 0;
 async function setup(t: { after: (fn: () => Promise<void>) => void }, faults: Faults): Promise<{ page: Page; open: () => Promise<Page> }> {
-  const base = path.join(tmp, `case-${++cases}`);
+  const base = path.join(rig.tmp, `case-${++cases}`);
   const emulator = await startEmulator({ port: 0, dataDir: path.join(base, 'cloud'), log: () => undefined, deviceName: 'test-box', faults, bytesPerSecond: 4 * 1024 * 1024 });
-  const preview = await startPreview({ url: emulator.url, port: 0, configDir: path.join(base, 'config'), rendererDir });
-  const context = await browser!.newContext({ viewport: { width: 480, height: 640 } });
+  const preview = await startPreview({ url: emulator.url, port: 0, configDir: path.join(base, 'config'), rendererDir: rig.rendererDir });
+  const context = await rig.browser.newContext({ viewport: { width: 480, height: 640 } });
   t.after(async () => {
     await context.close();
     await preview.close();
