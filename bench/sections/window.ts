@@ -3,7 +3,7 @@
 // with rows, beside the same window with 10 backups; then frame times while scrolling fast,
 // beside frame times of the same page standing still.
 import path from 'node:path';
-import type { Browser } from 'playwright';
+import type { Browser, Page } from 'playwright';
 import { startPreview } from '../../main/preview/server.js';
 import { buildRenderer } from '../../main/preview/build-renderer.js';
 import { launchChromium } from '../browser.js';
@@ -13,8 +13,21 @@ import type { Row, Section, SectionContext } from '../types.js';
 import { emulatorWith } from './emulator.js';
 
 const S = '4 window 10,000';
+const MiB = 1024 * 1024;
 
-interface Open { toPaint: number; navToReady: number; frames?: number[]; still?: number[]; rowsInDom?: number; longFrames?: [number, number, number, number][] }
+interface Open { toPaint: number; navToReady: number; heapUsed: number; frames?: number[]; still?: number[]; rowsInDom?: number; longFrames?: [number, number, number, number][] }
+
+/** The page's JS heap in use after a full GC (DevTools protocol), bytes: what the window keeps. */
+async function heapAfterGc(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    return usedSize;
+  } finally {
+    await cdp.detach();
+  }
+}
 
 async function openWindow(ctx: SectionContext, browser: Browser, backups: number, rendererDir: string, scroll: boolean, n: number): Promise<Open[]> {
   const dir = path.join(ctx.tmp, `w${backups}`);
@@ -36,7 +49,7 @@ async function openWindow(ctx: SectionContext, browser: Browser, backups: number
         }
         const { snapshotAt, firstPaintAt: painted } = await page.evaluate<{ snapshotAt: number; firstPaintAt: number }>('window.__bench');
         const count = await page.evaluate<number>('document.querySelectorAll(".rows .tr").length');
-        const one: Open = { toPaint: painted - snapshotAt, navToReady: painted - navStart, rowsInDom: count };
+        const one: Open = { toPaint: painted - snapshotAt, navToReady: painted - navStart, rowsInDom: count, heapUsed: await heapAfterGc(page) };
         if (scroll) {
           one.still = await page.evaluate<number[]>(frameScript(60, null, 0));
           // Fast scrolling: 600 px (about 17 rows) every frame for 3 s of frames.
@@ -81,7 +94,15 @@ export const windowSection: Section = {
         ? `Chromium's long-animation-frame entries while scrolling: ${long.length}; the worst ${worst[0].toFixed(0)} ms = script ${worst[1].toFixed(1)} ms, rendering ${worst[2].toFixed(1)} ms (style+layout ${worst[3].toFixed(1)} ms)`
         : 'no long-animation-frame entry (> 50 ms of main-thread work) while scrolling';
       ctx.log(`first paint ${paintBig.toFixed(1)} ms (10 backups: ${paintSmall.toFixed(1)} ms); scroll frames max ${max(frames).toFixed(1)} ms`);
+      const heapBig = median(big.map((o) => o.heapUsed));
+      const heapSmall = median(small.map((o) => o.heapUsed));
       const rows: Row[] = [
+        {
+          section: S, metric: 'JS heap after GC, first paint', value: heapBig / MiB, unit: 'MiB',
+          baseline: { label: 'same with 10 backups, MiB', value: heapSmall / MiB }, ratio: heapBig / heapSmall,
+          target: '≤ 2× with 10 backups', pass: heapBig / heapSmall <= 2,
+          note: `median of ${n} page loads each; HeapProfiler.collectGarbage then Runtime.getHeapUsage; ${((heapBig - heapSmall) / 9_990).toFixed(0)} B more per backup`,
+        },
         {
           section: S, metric: 'data → first paint with rows', value: paintBig, unit: 'ms',
           baseline: { label: 'same with 10 backups, ms', value: paintSmall }, ratio: paintBig / paintSmall,
