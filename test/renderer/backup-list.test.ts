@@ -10,6 +10,7 @@ import type { Page } from 'playwright';
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
 import { startPreview } from '../../main/preview/server.js';
 import { ARTIFACTS, useRendererBrowser } from '../helpers/renderer-browser.js';
+import { ROW_HEIGHT } from '../../renderer/views/backups-table.js';
 
 const rig = useRendererBrowser('backup-list', 'backup list tests');
 const skip = rig.skipReason ?? false;
@@ -79,6 +80,7 @@ async function measureRows(page: Page) {
       clear: time!.getBoundingClientRect().right <= size!.getBoundingClientRect().left && size!.getBoundingClientRect().bottom <= what!.getBoundingClientRect().top + 1,
       mineCut: !mine!.hidden && mine!.scrollWidth > mine!.clientWidth + 1,
       title: what!.title,
+      height: row.getBoundingClientRect().height,
       mine: !mine!.hidden,
     };
   }));
@@ -102,6 +104,7 @@ test('at 460×640 each backup is a two-line row (time with the size on the right
     assert.ok(r.twoLines, 'device line under the time line');
     assert.ok(r.sizeRight, 'size right-aligned');
     assert.ok(r.rowInside, 'the row fits the window');
+    assert.equal(r.height, ROW_HEIGHT, 'the stylesheet’s row height is the one the windowing counts with');
     assert.ok(r.clear, `nothing runs into the size (${r.time})`);
     assert.match(r.size ?? '', /\d (B|KB|MB|GB)$/);
     assert.equal(r.mine, r.device === 'test-box', `"This computer" only on this computer's backups (${r.device})`);
