@@ -397,7 +397,10 @@ export class ProgressStreamReader {
   private feedSse(text: string): void {
     if (this.sse === null) {
       const tooLong = () => new BackupsApiError('bad-response', `PiecesOS sent an event longer than ${this.maxValueChars} characters; check that the address points to PiecesOS.`);
-      this.sse = new SseEvents((data) => this.sseValue(data), this.maxValueChars, tooLong);
+      this.sse = new SseEvents((data) => this.sseValue(data), this.maxValueChars, tooLong, (value) => {
+        this.carried = true;
+        this.onValue(value);
+      });
     }
     if (this.sseData.take(text)) this.carried = true;
     this.sse.feed(text);

@@ -55,6 +55,8 @@ test('fast reader equals the reference on hand-picked tricky streams, cut at eve
     'data: {"a":1}\n\n: ping\n\ndata: [DONE]\n\nevent: x\ndata: {"b":\ndata: 2}\n\n', 'data: {"a":1}\r\rdata: 2\r\n\r\n',
     'data\ndata: [1,\ndata\ndata:2]\n\n', 'data:{"a":1}\r\n\r\ndata:  {"b":2} \n\n', 'id: 1\nretry: x\nfoo\ndata : 1\ndata: 3\n\n', '\u00ef\u00bb\u00bfdata: 1\n\n',
     'data: {"a":1}\n\ndata: \u00a0{"b":2}\u00a0\n\ndata: "s"\n\ndata: {"c":}\n\n', 'data: {"a":1}\r', ': only a comment\n\n\n',
+    'data: {"a":1}\n\ndata: {"b":\n2}\n\ndata: {"c":3}\n\n', 'data: {"a":"}\n\ndata: {","b":1}\n\ndata: {"c":3}\n\n', 'data: {"a":1}\n\ndata:{"b":2}\n\ndata: {"c":{}}\n\n',
+    'data: {"a":1}\n\n\ndata: {"b":2}\n\ndata: {"c":3}\ndata: {"d":4}\n\n', 'data: {"a":"x\ny"}\n\ndata: {"b":2}\n\n',
   ];
   for (const s of streams) {
     for (const size of [1, 2, 3, 5, 8, 13, 1 << 20]) {
@@ -103,6 +105,19 @@ test('property: fast reader equals the reference for runs of brace-and-quote sou
   fc.assert(
     fc.property(fc.array(fc.oneof(member, plain), { minLength: 2, maxLength: 12 }), fc.constantFrom('\n', ''), fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 4 }), (vals, sep, sizes) => {
       sameAsReference(vals.join(sep) + sep, sizes, null);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('property: fast reader equals the reference for runs of SSE events holding brace-and-quote soup', async () => {
+  const fc = await import('fast-check');
+  const member = fc.stringMatching(/^[}{\n",:a1 \\[\]]{0,8}$/).map((inner) => `{"a":"${inner}}`);
+  const plain = fc.constantFrom('{"a":1}', '{}', '{"b":"x"}');
+  const joint = fc.constantFrom('\n\ndata: ', '\n\ndata:', '\ndata: ', '\n\n\ndata: ', '\n\n: c\n\ndata: ');
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.oneof(member, plain), joint), { minLength: 2, maxLength: 12 }), fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 4 }), (events, sizes) => {
+      sameAsReference(`data: ${events.map(([v, j]) => v + j).join('')}{}\n\n`, sizes, 'text/event-stream');
     }),
     { numRuns: 3000 },
   );
