@@ -1,6 +1,8 @@
 // What the CLI prints: the --json shapes (a stable contract for scripts) and the human table.
 import type { Backup } from '../api/wire.js';
-import { formatBytes, formatLocalDateTime } from '../shared/format.js';
+import { formatBytes } from '../shared/format.js';
+import { formatDateTimeIso } from '../shared/time-format.js';
+import { platformName } from '../shared/platform-name.js';
 import { visible } from '../shared/terminal-text.js';
 
 export interface BackupJson {
@@ -44,11 +46,11 @@ export function table(headers: string[], rawRows: string[][]): string {
 
 export function backupsTable(list: Backup[]): string {
   if (list.length === 0) return 'No backups yet. Make one with: pieces-backup create\n';
-  const rows = list.map((b) => [formatLocalDateTime(b.created), formatBytes(b.bytes), b.deviceName, b.platform, b.version, b.id]);
+  const rows = list.map((b) => [formatDateTimeIso(b.created), formatBytes(b.bytes), b.deviceName, platformName(b.platform), b.version, b.id]);
   return table(['Created', 'Size', 'Device', 'Platform', 'Version', 'ID'], rows);
 }
 
 /** One line for a finished backup. */
 export function describeBackup(b: Backup): string {
-  return `Backed up ${formatBytes(b.bytes)} as ${visible(b.id)} (${visible(formatLocalDateTime(b.created))}, ${visible(b.deviceName)}).`;
+  return `Backed up ${formatBytes(b.bytes)} as ${visible(b.id)} (${visible(formatDateTimeIso(b.created))}, ${visible(b.deviceName)}).`;
 }

@@ -68,7 +68,7 @@ test('on a terminal, Enter (the default, No) restores nothing: exit 1, the data 
   const before = (await runCliProcess(['--url', emu.url, '--json', 'list'])).stdout;
   const r = await onTerminal(['restore', id], '\r');
   assert.equal(r.code, 1, r.screen);
-  assert.match(r.screen, /Restore the backup from .+ \(\d{4}-\d\d-\d\d \d\d:\d\d, [\d.]+ [KM]?B, id /, 'device, date, size');
+  assert.match(r.screen, /Restore the backup from .+ \([A-Z][a-z]{2} \d{1,2}(?:, \d{4})?, \d{1,2}:\d\d(?:\s?[AP]M)?, [\d.]+ [KM]?B, id /, 'device, date, size');
   assert.match(r.screen, /replaces the Pieces data on this computer/);
   assert.match(r.screen, /A backup of the current data is made first/);
   assert.match(r.screen, /Not confirmed; nothing was restored/);

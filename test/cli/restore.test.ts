@@ -182,7 +182,7 @@ test('restore --stream for a person (no terminal): a heading per step and progre
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const lines = r.stdout.trim().split('\n');
   const backingUp = lines.findIndex((l) => /^Backing up the current data first/.test(l));
-  const restoring = lines.findIndex((l) => /^Restoring the backup from .+ \(\d{4}-\d\d-\d\d \d\d:\d\d\)$/.test(l));
+  const restoring = lines.findIndex((l) => /^Restoring the backup from .+ \([A-Z][a-z]{2} \d{1,2}(?:, \d{4})?, \d{1,2}:\d\d(?:\s?[AP]M)?\)$/.test(l));
   assert.ok(backingUp >= 0 && restoring > backingUp, r.stdout);
   assert.ok(lines.slice(restoring + 1).some((l) => /^IN-PROGRESS \d+ %$/.test(l)), r.stdout);
   assert.match(lines.at(-1)!, new RegExp(`^Restored the backup from .+ id ${id}\\)\\. The data it replaced is in the safety backup \\S+\\.$`));

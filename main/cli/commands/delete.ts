@@ -17,7 +17,8 @@ import { confirm } from '../confirm.js';
 import { textSink } from '../text-sink.js';
 import { noteListChanged } from '../../core/list-refresh.js';
 import { findBackup } from '../../engine/restore.js';
-import { formatBytes, formatLocalDateTime } from '../../shared/format.js';
+import { formatBytes } from '../../shared/format.js';
+import { formatDateTimeIso } from '../../shared/time-format.js';
 import { platformName } from '../../shared/platform-name.js';
 import { safeJson, visible } from '../../shared/terminal-text.js';
 
@@ -39,7 +40,7 @@ const isNotFound = (e: unknown): boolean => isApiError(e) && e.kind === 'http' &
 
 /** "the backup from Tsavo's MacBook (2026-03-01 12:00, macOS, PiecesOS 12.0.0, 4.2 MB, id …)": server text made visible. */
 export function describeForDelete(b: Backup): string {
-  const details = [formatLocalDateTime(b.created), platformName(b.platform), `PiecesOS ${b.version}`].map(visible);
+  const details = [formatDateTimeIso(b.created), platformName(b.platform), `PiecesOS ${b.version}`].map(visible);
   return `the backup from ${visible(b.deviceName)} (${details.join(', ')}, ${formatBytes(b.bytes)}, id ${visible(b.id)})`;
 }
 

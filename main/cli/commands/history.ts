@@ -3,7 +3,8 @@ import type { CliIO, GlobalOptions } from '../context.js';
 import { configDirOf } from '../context.js';
 import { openHistory } from '../../engine/history.js';
 import { table } from '../output.js';
-import { formatBytes, formatLocalDateTime } from '../../shared/format.js';
+import { formatBytes } from '../../shared/format.js';
+import { formatDateTimeIso } from '../../shared/time-format.js';
 import { safeJson } from '../../shared/terminal-text.js';
 
 export async function historyCommand(io: CliIO, g: GlobalOptions): Promise<number> {
@@ -17,7 +18,7 @@ export async function historyCommand(io: CliIO, g: GlobalOptions): Promise<numbe
     return 0;
   }
   const rows = entries.map((e) => [
-    formatLocalDateTime(e.startedAt),
+    formatDateTimeIso(e.startedAt),
     e.trigger,
     e.result,
     e.bytes === undefined ? '' : formatBytes(e.bytes),

@@ -10,13 +10,14 @@ import { openDeletionLog } from '../../engine/history.js';
 import { tryAcquireRunLock } from '../../engine/run-lock.js';
 import { applyPrune, planPrune, type PrunePlan } from '../../engine/prune.js';
 import { describePolicy } from '../../engine/retention.js';
-import { formatBytes, formatLocalDateTime } from '../../shared/format.js';
+import { formatBytes } from '../../shared/format.js';
+import { formatDateTimeIso } from '../../shared/time-format.js';
 import { safeJson, visible } from '../../shared/terminal-text.js';
 import type { Backup } from '../../api/wire.js';
 
 const RETENTION_OFF = 'Retention is off in Settings, so nothing is deleted; turn it on with `pieces-backup settings set retention.enabled true` (and a rule such as retention.keepLast).';
 
-const line = (b: Backup) => `  ${visible(formatLocalDateTime(b.created))}  ${formatBytes(b.bytes).padStart(9)}  ${visible(b.deviceName)}  ${visible(b.id)}`;
+const line = (b: Backup) => `  ${visible(formatDateTimeIso(b.created))}  ${formatBytes(b.bytes).padStart(9)}  ${visible(b.deviceName)}  ${visible(b.id)}`;
 
 export async function pruneCommand(io: CliIO, g: GlobalOptions, opts: { dryRun: boolean; signal?: AbortSignal }): Promise<number> {
   const configDir = configDirOf(g);

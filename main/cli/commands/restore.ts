@@ -23,7 +23,8 @@ import { tryAcquireRunLock } from '../../engine/run-lock.js';
 import { findBackup, runRestore, RestoreError } from '../../engine/restore.js';
 import { openDeviceIdentity } from '../../engine/device-identity.js';
 import type { RestorePhase } from '../../engine/types.js';
-import { formatBytes, formatLocalDateTime } from '../../shared/format.js';
+import { formatBytes } from '../../shared/format.js';
+import { formatDateTimeIso } from '../../shared/time-format.js';
 import { safeJson, visible } from '../../shared/terminal-text.js';
 
 export interface RestoreOptions {
@@ -40,7 +41,7 @@ export const NEEDS_YES =
 
 /** "the backup from Mac-Studio (2026-03-01 12:00, 4.2 MB, id …)": server text made visible. */
 function describe(b: Backup): string {
-  return `the backup from ${visible(b.deviceName)} (${visible(formatLocalDateTime(b.created))}, ${formatBytes(b.bytes)}, id ${visible(b.id)})`;
+  return `the backup from ${visible(b.deviceName)} (${visible(formatDateTimeIso(b.created))}, ${formatBytes(b.bytes)}, id ${visible(b.id)})`;
 }
 
 const STEP_LABELS: Record<RestorePhase, string> = {
@@ -107,7 +108,7 @@ async function restoreUnderLock(io: CliIO, g: GlobalOptions, opts: RestoreOption
       noProgressTimeoutMs: stallMinutesOf(g) * 60_000,
       onPhase: (phase, target) => {
         // Short enough for a progress bar's line; the question and the summary give the id and size.
-        const label = phase === 'restore' ? `${STEP_LABELS.restore} the backup from ${visible(target.deviceName)} (${visible(formatLocalDateTime(target.created))})` : STEP_LABELS[phase];
+        const label = phase === 'restore' ? `${STEP_LABELS.restore} the backup from ${visible(target.deviceName)} (${visible(formatDateTimeIso(target.created))})` : STEP_LABELS[phase];
         if (view) view.step(label, { phase });
         else if (!g.json) io.err(`${label}…\n`);
       },

@@ -13,7 +13,8 @@ import { overdueOf } from '../../engine/overdue.js';
 import { nextRuns } from '../../engine/schedule.js';
 import { openSettings } from '../../settings/store.js';
 import type { HistoryEntry, Trigger } from '../../engine/types.js';
-import { formatBytes, formatLocalDateTime } from '../../shared/format.js';
+import { formatBytes } from '../../shared/format.js';
+import { formatDateTimeIso } from '../../shared/time-format.js';
 import { safeJson, visible } from '../../shared/terminal-text.js';
 import { OWED_TEXT, overdueText } from '../../shared/owed-overdue-text.js';
 
@@ -81,9 +82,9 @@ export async function gatherStatus(io: CliIO, g: GlobalOptions, now = Date.now()
 
 /** The state line, in the words the tray and the window use. */
 function stateText(st: StatusJson): string {
-  if (st.running) return `Backing up (${st.running.trigger}, started ${formatLocalDateTime(st.running.startedAt)} by process ${st.running.pid})`;
+  if (st.running) return `Backing up (${st.running.trigger}, started ${formatDateTimeIso(st.running.startedAt)} by process ${st.running.pid})`;
   if (st.pausedUntil === 'resume') return 'Paused until resumed';
-  if (st.pausedUntil !== null) return `Paused until ${formatLocalDateTime(st.pausedUntil)}`;
+  if (st.pausedUntil !== null) return `Paused until ${formatDateTimeIso(st.pausedUntil)}`;
   if (st.owed) return OWED_TEXT;
   if (st.overdue) return overdueText(st.overdue.days);
   return 'Idle';
@@ -98,9 +99,9 @@ export async function statusCommand(io: CliIO, g: GlobalOptions): Promise<number
   const lines: Array<[string, string]> = [['State', stateText(st)]];
   if (st.state !== 'owed' && st.owed) lines.push(['', OWED_TEXT]);
   if (st.state !== 'overdue' && st.overdue) lines.push(['', overdueText(st.overdue.days)]);
-  lines.push(['Last backup', st.lastSuccess ? `${formatLocalDateTime(st.lastSuccess.at)}${st.lastSuccess.bytes === undefined ? '' : ` (${formatBytes(st.lastSuccess.bytes)})`}` : 'none yet']);
-  if (st.lastFailure) lines.push(['Last failure', `${formatLocalDateTime(st.lastFailure.at)}: ${visible(st.lastFailure.message)}`]);
-  lines.push(['Next backup', st.nextRun ? formatLocalDateTime(st.nextRun) : st.pausedUntil === 'resume' ? 'none (paused until resumed)' : 'none (the schedule is off)']);
+  lines.push(['Last backup', st.lastSuccess ? `${formatDateTimeIso(st.lastSuccess.at)}${st.lastSuccess.bytes === undefined ? '' : ` (${formatBytes(st.lastSuccess.bytes)})`}` : 'none yet']);
+  if (st.lastFailure) lines.push(['Last failure', `${formatDateTimeIso(st.lastFailure.at)}: ${visible(st.lastFailure.message)}`]);
+  lines.push(['Next backup', st.nextRun ? formatDateTimeIso(st.nextRun) : st.pausedUntil === 'resume' ? 'none (paused until resumed)' : 'none (the schedule is off)']);
   const where = st.piecesOs.url ? visible(st.piecesOs.url) : 'not found on this computer';
   lines.push(['PiecesOS', st.piecesOs.reachable ? `${where}, version ${visible(st.piecesOs.version ?? 'unknown')} (answering)` : `${where} (not answering)`]);
   const width = Math.max(...lines.map(([k]) => k.length)) + 2;
