@@ -85,9 +85,10 @@ async function idle(page: Page): Promise<void> {
 
 /**
  * Walks the window through every view and state, calling `visit` in each. States: the backup
- * list; the delete and restore dialogs; a running backup; a failed one; a finished one; History;
- * Settings (and with an invalid schedule); the not-signed-in banner; waiting for another
- * process's backup; the offline banner (a second preview whose PiecesOS does not answer).
+ * list; a backup's details; the delete and restore dialogs (opened from the details); a running backup; a failed one; a finished one; History;
+ * Settings (paused, with a retention policy's dry run, with an invalid schedule); the
+ * not-signed-in banner; waiting for another process's backup; demo mode (a preview that fell
+ * back to the emulator); the offline banner (a preview whose PiecesOS does not answer).
  */
 export async function visitEveryState(opts: StatesOptions, visit: Visit): Promise<void> {
   const { browser, tmp, rendererDir, cleanup } = opts;
@@ -151,6 +152,18 @@ export async function visitEveryState(opts: StatesOptions, visit: Visit): Promis
   await showTab(page, 'Settings');
   await page.getByRole('list', { name: 'Next runs' }).getByRole('listitem').nth(2).waitFor();
   await visit('settings', page);
+  await page.getByRole('button', { name: 'Pause for 1 hour' }).click();
+  const resume = page.getByRole('tabpanel', { name: 'Settings' }).getByRole('button', { name: 'Resume', exact: true });
+  await resume.waitFor();
+  await visit('paused', page);
+  await resume.click();
+  await page.getByRole('button', { name: 'Pause for 1 hour' }).waitFor();
+  // A retention policy that would delete other devices' backups: the live dry run warns by name.
+  await page.getByRole('checkbox', { name: 'Delete old backups automatically' }).check();
+  await page.getByRole('spinbutton', { name: /^Keep the newest/ }).fill('1');
+  await page.getByRole('checkbox', { name: 'Also delete backups made by other devices' }).check();
+  await page.getByRole('list', { name: 'Backups retention would delete' }).waitFor();
+  await visit('settings-retention', page);
   await page.getByLabel('Back up', { exact: true }).selectOption('custom');
   await page.getByRole('textbox', { name: 'Cron expression' }).fill('61 * * * *');
   await page.waitForFunction(() => document.querySelector('#schedule-preview')?.classList.contains('invalid'));
@@ -178,6 +191,13 @@ export async function visitEveryState(opts: StatesOptions, visit: Visit): Promis
   await visit('waiting', page);
   await holder.exit();
   await idle(page);
+
+  // Demo mode: no address given and no PiecesOS found, so the core falls back to the emulator.
+  const demoPreview = await startPreview({ fallbackUrl: async () => emulator.url, port: 0, configDir: path.join(tmp, 'config-demo'), rendererDir });
+  cleanup(() => demoPreview.close());
+  const demo = await openPage(browser, demoPreview, opts);
+  await demo.getByRole('note').filter({ hasText: /^Demo mode/ }).waitFor();
+  await visit('banner-demo', demo);
 
   const offlinePreview = await startPreview({ url: await closedPortUrl(), port: 0, configDir: path.join(tmp, 'config-offline'), rendererDir });
   cleanup(() => offlinePreview.close());

@@ -40,7 +40,7 @@ async function scan(page: Page, state: string, found: string[]): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-test('axe-core finds no serious or critical violation in any view or state, light or dark', { skip, timeout: 240_000 }, async (t) => {
+test('axe-core finds no serious or critical violation in any view or state, light or dark', { skip, timeout: 280_000 }, async (t) => {
   const found: string[] = [];
   const visited: string[] = [];
   await visitEveryState(

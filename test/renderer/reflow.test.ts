@@ -120,7 +120,7 @@ async function check(page: Page, state: string, found: Found): Promise<void> {
   }
 }
 
-test('every view and state reflows at 200 % zoom and at 320 px width: nothing cut off, nothing out of reach, no sideways scrolling', { skip, timeout: 240_000 }, async (t) => {
+test('every view and state reflows at 200 % zoom and at 320 px width: nothing cut off, nothing out of reach, no sideways scrolling', { skip, timeout: 280_000 }, async (t) => {
   const found: Found = new Map();
   const visited: string[] = [];
   await visitEveryState(
