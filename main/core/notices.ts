@@ -5,7 +5,9 @@ import type { EngineState, WaitingInfo } from '../engine/types.js';
 import type { RunFinished } from '../engine/engine.js';
 import type { Settings } from '../settings/schema.js';
 import type { Clock } from '../engine/clock.js';
-import { asSentence, formatBytes, formatLocalDateTime, truncate } from '../shared/format.js';
+import { asSentence, formatBytes, truncate } from '../shared/format.js';
+import { formatDateTimeIso } from '../shared/time-format.js';
+import { droppedTitle, withoutErrorCodes } from '../shared/status-text.js';
 import type { Backup } from '../api/wire.js';
 import { describeHolder } from '../shared/waiting-text.js';
 import { overdueText } from '../shared/owed-overdue-text.js';
@@ -19,9 +21,9 @@ const MAX_PER_HOUR = 6;
 /** One per restore the person asked for: never held back by the backups' rate limit. */
 const ALWAYS: ReadonlySet<Notice['kind']> = new Set(['restore-finished', 'restore-failed', 'safety-backup-failed']);
 
-/** "laptop, 2026-11-20 14:02 (12.3 MB)": which backup, in the words the window and the CLI use. */
+/** "laptop, Nov 20, 2:02 PM (12.3 MB)": which backup, in the words the window and the CLI use. */
 export function describeBackupBriefly(b: Pick<Backup, 'deviceName' | 'created' | 'bytes'>): string {
-  return `${truncate(b.deviceName, 60)}, ${formatLocalDateTime(b.created)} (${formatBytes(b.bytes)})`;
+  return `${truncate(b.deviceName, 60)}, ${formatDateTimeIso(b.created)} (${formatBytes(b.bytes)})`;
 }
 
 /** The notice for a restore's outcome (runs the engine recorded with trigger 'restore'). */
@@ -29,7 +31,7 @@ function restoreNotice(ev: RunFinished): Notice | null {
   const e = ev.entry;
   const target = ev.restore?.target ?? null;
   const safety = ev.restore?.safetyBackup ?? null;
-  const message = asSentence(e.error?.message ?? '');
+  const message = asSentence(withoutErrorCodes(e.error?.message ?? ''));
   if (e.result === 'completed') {
     const what = target ? `the backup from ${describeBackupBriefly(target)}` : `backup ${e.backupId ?? ''}`.trim();
     const before = safety ? ` The data it replaced was backed up first (${describeBackupBriefly(safety)}): restore that backup to go back.` : '';
@@ -58,9 +60,9 @@ function advice(kind: string): string {
     case 'timeout':
     case 'stalled':
     case 'connection-lost':
-      return 'PiecesOS stopped answering; the next scheduled backup will try again, or choose Back up now.';
+      return 'The next scheduled backup will try again, or choose Back up now.';
     case 'http':
-      return 'PiecesOS reported an error; try again later, or restart PiecesOS if it keeps happening.';
+      return 'Try again later, or restart PiecesOS if it keeps happening.';
     default:
       return 'Open Pieces Backup for details.';
   }
@@ -97,7 +99,10 @@ export function createNoticePolicy(opts: { settings: () => Settings; clock: Cloc
         if (e.error.kind === 'not-signed-in') {
           n = { kind: 'not-signed-in', title: 'Sign in to Pieces to back up', body: 'Backups need you signed in to Pieces and connected to the cloud. Open Pieces, sign in, then choose Back up now.' };
         } else if (prefs.onFailure && ev.retryAt === null) {
-          n = { kind: 'failure', title: 'Backup failed', body: `${e.error.message} ${advice(e.error.kind)}` };
+          // Said once: what happened, then what to do. A connection failure's own sentence carries
+          // advice of its own (and, in older history, an error code): its one-line title is used.
+          const what = droppedTitle(e.error.kind) ?? asSentence(withoutErrorCodes(e.error.message));
+          n = { kind: 'failure', title: 'Backup failed', body: `${what} ${advice(e.error.kind)}` };
         }
       } else if (e.result === 'completed') {
         if (e.trigger === 'catch-up' && prefs.afterCatchUp) n = { kind: 'catch-up', title: 'Missed backup made', body: 'A scheduled backup was missed while your computer was off or asleep; it has been made now.' };
@@ -114,7 +119,7 @@ export function createNoticePolicy(opts: { settings: () => Settings; clock: Cloc
       const now = opts.clock.now();
       if (last !== undefined && now >= last && now - last < MIN_GAP_MS.overdue) return null;
       const when = state.owed ? ' PiecesOS was not available at the scheduled time; it will back up as soon as PiecesOS is available.' : '';
-      const before = state.lastSuccess ? `The last backup was on ${formatLocalDateTime(state.lastSuccess.at)}.` : 'No backup has been made on this computer yet.';
+      const before = state.lastSuccess ? `The last backup was on ${formatDateTimeIso(state.lastSuccess.at)}.` : 'No backup has been made on this computer yet.';
       const n: Notice = {
         kind: 'overdue',
         title: overdueText(o.days),

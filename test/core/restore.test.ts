@@ -12,7 +12,7 @@ import { createAppCore, type FullAppCore } from '../../main/core/app-core.js';
 import { createClient } from '../../main/api/client.js';
 import type { Notice } from '../../main/core/types.js';
 import type { Backup } from '../../main/api/wire.js';
-import { formatLocalDateTime } from '../../main/shared/format.js';
+import { formatDateTimeIso } from '../../main/shared/time-format.js';
 
 async function waitFor(pred: () => boolean, what: string, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
@@ -66,7 +66,7 @@ test('backups:restore starts a restore; the notice says which backup is now in p
   const n = r.notices.at(-1)!;
   assert.equal(n.kind, 'restore-finished');
   assert.equal(n.title, 'Restore complete');
-  assert.ok(n.body.includes(`the backup from old-laptop, ${formatLocalDateTime(r.monday.created)}`), n.body);
+  assert.ok(n.body.includes(`the backup from old-laptop, ${formatDateTimeIso(r.monday.created)}`), n.body);
   assert.match(n.body, /The data it replaced was backed up first \(old-laptop, .*\): restore that backup to go back\./);
   await waitFor(() => r.lists.some((l) => l.length === 2), 'the refreshed list with the safety backup');
   const history = await r.core.handle('history:list', undefined);
