@@ -5,7 +5,7 @@
 // scheduled, then notices the resume.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
@@ -100,6 +100,23 @@ test('--json: pause and resume print {"pausedUntil":…}; a duration it does not
     assert.equal(badJson.code, 2);
     assert.equal((JSON.parse(badJson.stdout) as { kind: string }).kind, 'usage');
     assert.equal((await statusOf(cli)).pausedUntil, null);
+  }));
+
+test('settings a newer version wrote (read-only here): pause and resume are refused in a sentence (exit 1, read-only), the file untouched', () =>
+  withTempDir('cli-pause-readonly', async (configDir) => {
+    const cli = cliIn(configDir);
+    const file = join(configDir, 'config.json');
+    const text = JSON.stringify({ version: 9999, pausedUntil: 'resume', addedLater: true });
+    await writeFile(file, text);
+    for (const args of [['pause', '1h'], ['resume']]) {
+      const r = await cli(args);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, /^pieces-backup: .*newer version.*\n$/);
+      const j = await cli(['--json', ...args]);
+      assert.equal(j.code, 1);
+      assert.equal((JSON.parse(j.stdout) as { kind: string }).kind, 'read-only');
+    }
+    assert.equal(await readFile(file, 'utf8'), text);
   }));
 
 /** A daily cron (6 fields) that fires once, `inMs` from now. */
