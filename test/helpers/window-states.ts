@@ -6,8 +6,9 @@ import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContextOptions, Page } from 'playwright';
-import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
+import { startEmulator } from '../../emulator/server.js';
 import { startPreview, type RunningPreview } from '../../main/preview/server.js';
+import { seedThreeDevices, THIS_DEVICE } from '../../emulator/three-devices.js';
 import { startLockHolder } from './lock-children.js';
 
 /** Called in each state, with the page showing it. */
@@ -21,19 +22,6 @@ export interface StatesOptions {
   context?: BrowserContextOptions;
   /** Registers clean-up (t.after). */
   cleanup: (fn: () => Promise<void> | void) => void;
-}
-
-/** The seeded backups: three devices, this computer ('test-box', Linux) first. */
-export const SEED = [
-  { count: 4, deviceName: 'test-box', platform: 'LINUX', daysAgo: 3 },
-  { count: 4, deviceName: 'Ada’s MacBook Pro', platform: 'MACOS', daysAgo: 20 },
-  { count: 4, deviceName: 'office-desktop-2', platform: 'WINDOWS', daysAgo: 60 },
-] as const;
-
-export async function seedThreeDevices(emulator: RunningEmulator): Promise<void> {
-  for (const s of SEED) {
-    await emulator.seed(s.count, { deviceName: s.deviceName, platform: s.platform, startDate: new Date(Date.now() - s.daysAgo * 86_400_000) });
-  }
 }
 
 /** A loopback URL where nothing listens (a port bound and released). */
@@ -92,7 +80,7 @@ async function idle(page: Page): Promise<void> {
  */
 export async function visitEveryState(opts: StatesOptions, visit: Visit): Promise<void> {
   const { browser, tmp, rendererDir, cleanup } = opts;
-  const emulator = await startEmulator({ port: 0, dataDir: path.join(tmp, 'cloud'), log: () => undefined, deviceName: 'test-box', platform: 'LINUX' });
+  const emulator = await startEmulator({ port: 0, dataDir: path.join(tmp, 'cloud'), log: () => undefined, ...THIS_DEVICE });
   cleanup(() => emulator.close());
   await seedThreeDevices(emulator);
   const configDir = path.join(tmp, 'config');
