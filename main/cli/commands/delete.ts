@@ -38,7 +38,7 @@ export function alreadyDeleted(id: string): BackupsApiError {
 
 const isNotFound = (e: unknown): boolean => isApiError(e) && e.kind === 'http' && e.status === 404;
 
-/** "the backup from Tsavo's MacBook (2026-03-01 12:00, macOS, PiecesOS 12.0.0, 4.2 MB, id …)": server text made visible. */
+/** "the backup from Tsavo's MacBook (Mar 1, 12:00 PM, macOS, PiecesOS 12.0.0, 4.2 MB, id …)": server text made visible. */
 export function describeForDelete(b: Backup): string {
   const details = [formatDateTimeIso(b.created), platformName(b.platform), `PiecesOS ${b.version}`].map(visible);
   return `the backup from ${visible(b.deviceName)} (${details.join(', ')}, ${formatBytes(b.bytes)}, id ${visible(b.id)})`;
