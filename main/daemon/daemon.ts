@@ -31,12 +31,17 @@ export function runText(entry: HistoryEntry, retryAt: string | null): string {
       return `${what} completed (${formatBytes(entry.bytes)}); ${safety}.`;
     }
     const step = entry.phase === 'safety-backup' ? ' during the safety backup' : '';
-    return asSentence(`${what} ${entry.result}${step}${entry.error ? `: ${entry.error.message}` : ''}`);
+    return `${asSentence(`${what} ${entry.result}${step}${entry.error ? `: ${entry.error.message}` : ''}`)}${codeOf(entry)}`;
   }
   const what = `${entry.trigger[0]?.toUpperCase() ?? ''}${entry.trigger.slice(1)} backup ${entry.result}`;
   const detail = entry.error ? `: ${entry.error.message}` : entry.backupId ? ` (${entry.backupId}, ${formatBytes(entry.bytes)})` : '';
   // The message usually ends a sentence already ("…try again later."): the retry is the next one.
-  return `${asSentence(what + detail)}${retryAt ? ` Retrying at ${local(retryAt)}.` : ''}`;
+  return `${asSentence(what + detail)}${codeOf(entry)}${retryAt ? ` Retrying at ${local(retryAt)}.` : ''}`;
+}
+
+/** " [ECONNREFUSED]": what the sentence leaves out for people (a code, the server's words) belongs in the log. */
+function codeOf(entry: HistoryEntry): string {
+  return entry.error?.detail ? ` [${entry.error.detail}]` : '';
 }
 
 export interface DaemonOptions {

@@ -17,7 +17,7 @@ const entrySchema = z.object({
   finishedAt: z.string(),
   bytes: z.number().optional(),
   backupId: z.string().optional(),
-  error: z.object({ kind: z.string(), message: z.string() }).optional(),
+  error: z.object({ kind: z.string(), message: z.string(), detail: z.string().optional() }).optional(),
   note: z.string().optional(),
   safetyBackupId: z.string().optional(),
   phase: z.enum(['safety-backup', 'restore']).optional(),

@@ -40,8 +40,17 @@ function item(e: HistoryEntry): HTMLLIElement {
     el('span', { class: 'when' }, formatDate(e.startedAt)),
     el('span', { class: 'detail' }, detail.join(' · ')),
     e.error ? el('span', { class: 'why' }, e.error.message) : null,
+    errorDetail(e),
     typeof e.note === 'string' ? el('span', { class: 'note' }, e.note) : null,
     removedBy(e));
+}
+
+/** The error's detail (a system error code, the server's own words), kept out of the sentence
+ * everywhere else: here, behind "Details", for whoever needs to report it. */
+function errorDetail(e: HistoryEntry): HTMLElement | null {
+  const detail = e.error?.detail;
+  if (typeof detail !== 'string' || detail === '') return null;
+  return el('details', { class: 'error-detail' }, el('summary', {}, 'Details'), el('code', {}, detail));
 }
 
 /** "removed 4", expanding to the ids retention deleted after this backup (the record keeps ids only). */

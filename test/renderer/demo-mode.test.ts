@@ -84,4 +84,9 @@ test('PiecesOS not running and Back up now fails: no system error code anywhere 
   await page.waitForTimeout(500); // the failed run's state and history events have arrived by now
   const shown = await page.evaluate(() => document.body.innerText);
   assert.doesNotMatch(shown, CODES, shown);
+  // The code is not lost: History keeps it behind the run's "Details".
+  await page.getByRole('tab', { name: 'History' }).click();
+  const details = page.locator('details.error-detail').first();
+  await details.locator('summary').click();
+  assert.equal((await details.locator('code').textContent())?.trim(), 'ECONNREFUSED');
 });
