@@ -9,6 +9,7 @@ import type { ElectronDeps } from './deps.js';
 import { hardenWebContents, installSessionSecurity, registerAppScheme } from './security.js';
 import { createWindowManager, type WindowManager } from './window.js';
 import { registerIpc, relayEvents } from './ipc.js';
+import { setTimeStyle } from '../shared/time-format.js';
 import { checkAgain, createTrayController, type TrayController, type TrayView } from './tray.js';
 import type { TrayAction } from './tray-menu.js';
 import { createNotifier } from './notifications.js';
@@ -79,6 +80,10 @@ export async function runApp(deps: ElectronDeps, opts: AppOptions): Promise<Runn
 
   await app.whenReady();
   app.dock?.hide();
+  // Times in the tray and notifications follow the OS's regional format: a desktop launch gives
+  // Node no LANG to find it by, and Intl would fall back to en-US.
+  const systemLocale = app.getSystemLocale?.();
+  if (systemLocale) setTimeStyle({ locale: systemLocale });
   // Windows shows toasts only for an AppUserModelID with a Start-menu shortcut: the installer's
   // (appId) once packaged; under npm start, Electron's executable is the identity Windows knows.
   if (opts.platform === 'win32') app.setAppUserModelId(opts.packaged ? APP_USER_MODEL_ID : opts.execPath);

@@ -39,6 +39,8 @@ export type NotificationLike = Pick<Notification, 'show'> & { on: Listen<'click'
 
 export type AppLike = Pick<App, 'requestSingleInstanceLock' | 'whenReady' | 'quit' | 'exit' | 'setLoginItemSettings' | 'setAppUserModelId'> & {
   readonly dock?: Pick<NonNullable<App['dock']>, 'hide'> | undefined;
+  /** The OS's regional format (after ready); optional so a stand-in may leave it out. */
+  getSystemLocale?: App['getSystemLocale'];
   on: Listen<'before-quit', (event: Event) => void>
     & Listen<'second-instance', () => void>
     & Listen<'window-all-closed', () => void>

@@ -43,3 +43,13 @@ test('a "Back up now" refused because a backup already runs is notified, with th
   assert.equal(shown.length, 1, 'one notification says why nothing started');
   assert.equal(shown[0]!.options.body, 'A backup is already running; wait for it to finish.');
 });
+
+test('the app writes times in the system\'s locale (app.getSystemLocale), which Node alone does not know when launched from a desktop', async (t) => {
+  const { StandInApp } = await import('./electron-standin.js');
+  const { setTimeStyle, timeStyle } = await import('../../main/shared/time-format.js');
+  const proto = StandInApp.prototype as unknown as { getSystemLocale?: () => string };
+  proto.getSystemLocale = () => 'en-GB';
+  t.after(() => { delete proto.getSystemLocale; setTimeStyle({}); });
+  await setup(t);
+  assert.equal(timeStyle().locale, 'en-GB');
+});
