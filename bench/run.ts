@@ -60,6 +60,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const started = new Date();
+  const loadAtStart = Math.round(os.loadavg()[0]! * 100) / 100;
   const rows: Row[] = [];
   const timings: Record<string, number> = {};
   for (const entry of SECTIONS) {
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
     }
   }
   const result = {
-    date: started.toISOString(), quick: args.quick, machine: machine(), seconds: timings,
+    date: started.toISOString(), quick: args.quick, machine: { ...machine(), loadAtStart }, seconds: timings,
     rows: rows.map((r) => ({ ...r, value: r.value === null || Number.isFinite(r.value) ? r.value : null })),
     missed: rows.filter((r) => r.pass === false).map((r) => `${r.section}: ${r.metric}`),
   };
@@ -88,7 +89,8 @@ async function main(): Promise<void> {
   if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
     const m = result.machine;
-    process.stdout.write(`${formatTable(rows)}\n\n${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, ${result.date}${args.quick ? ' (--quick)' : ''}\n`);
+    // The load average beside the machine: these machines are shared, and the figures move with it.
+    process.stdout.write(`${formatTable(rows)}\n\n${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, ${result.date}${args.quick ? ' (--quick)' : ''}; load average (1 min) ${m.loadAtStart} at the start, ${m.loadavg[0]} at the end\n`);
     if (result.missed.length > 0) process.stdout.write(`targets missed: ${result.missed.join('; ')}\n`);
   }
   // Anything a section forgot to close must not keep the bench alive.

@@ -1,4 +1,5 @@
-// The printed table: one row per figure, its baseline and ratio, the target and whether it was met.
+// The printed table: one row per figure, its ratio to its baseline, the figure and the baseline,
+// the target and whether it was met.
 import type { Row } from './types.js';
 
 export function fmt(v: number | null | undefined): string {
@@ -17,13 +18,15 @@ function clip(s: string, n: number): string {
 }
 
 export function formatTable(rows: Row[]): string {
-  const head = ['section', 'measure', 'value', 'baseline', 'ratio', 'target', 'ok'];
+  // The ratio first: it is what the targets judge and what holds from machine to machine; the
+  // absolute figure and its baseline (same run) beside it.
+  const head = ['section', 'measure', 'ratio', 'value', 'baseline', 'target', 'ok'];
   const body = rows.map((r) => [
     r.section,
     r.metric,
+    r.ratio === undefined ? '' : `${fmt(r.ratio)}×`,
     r.value === null ? clip(r.note ?? 'not measured', 110) : `${fmt(r.value)} ${r.unit}`.trim(),
     r.baseline ? `${fmt(r.baseline.value)} (${r.baseline.label})` : '',
-    r.ratio === undefined ? '' : `${fmt(r.ratio)}×`,
     r.target ?? '',
     r.pass === undefined ? '' : r.pass ? 'yes' : 'MISSED',
   ]);

@@ -1,10 +1,11 @@
-// 1. The stream reader: MB/s in each framing beside the naive way (whole body, split, parse) and
-// the ceiling (JSON.parse alone over the same values, already split); then peak memory at 20 MB
+// 1. The stream reader: MB/s (of CPU time) in each framing against the ceiling (JSON.parse alone
+// over the same values, already split), the naive way (whole body, split, parse) beside it; then peak memory at 20 MB
 // and 200 MB of stream, each size in a fresh child process.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ProgressStreamReader } from '../../main/api/stream-reader.js';
-import { median, msSince } from '../stats.js';
+import { cleanHeap } from '../clean-heap.js';
+import { median } from '../stats.js';
 import type { Row, Section, SectionContext } from '../types.js';
 import { FRAMINGS, buildStream, type Framing, type InMemoryStream } from './stream-data.js';
 
@@ -41,11 +42,23 @@ function parseOnly(s: InMemoryStream): number {
   return n;
 }
 
-/** Milliseconds of one call; checks the value count so a broken reader cannot look fast. */
+/** Milliseconds of CPU time the process spent (user + system, every thread: GC helpers too). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * CPU milliseconds of one call, from a clean heap; checks the value count so a broken reader
+ * cannot look fast.
+ * CPU time, not wall time: on a machine shared with other jobs, time spent waiting for a core
+ * is not the reader's, and it hit the contenders of a round unequally.
+ */
 function timeOnce(expected: number, fn: () => number): number {
-  const t = process.hrtime.bigint();
+  cleanHeap();
+  const t = cpuMs();
   const n = fn();
-  const ms = msSince(t);
+  const ms = cpuMs() - t;
   if (n !== expected) throw new Error(`read ${n} values instead of ${expected}`);
   return ms;
 }
@@ -53,27 +66,38 @@ function timeOnce(expected: number, fn: () => number): number {
 interface Throughput { reader: number; naive: number; ceiling: number; ofCeiling: number; ofNaive: number }
 
 /**
- * Reader, naive and ceiling interleaved round by round (after warm-up rounds), so a noisy
- * neighbour slows all three alike; MB/s are medians, ratios are medians of per-round ratios.
+ * Reader and ceiling interleaved round by round (after warm-up rounds), who goes first
+ * alternating, so a noisy neighbour or the other's garbage slows both alike; MB/s are medians,
+ * the ratio is the median of per-round ratios. The naive way is measured after, on its own: it
+ * leaves tens of MB of garbage that would otherwise land on whoever runs next.
  */
 function measure(framing: Framing, s: InMemoryStream, runs: number): Throughput {
   const n = s.values.length;
   const r: number[] = [];
-  const nv: number[] = [];
   const c: number[] = [];
   for (let i = 0; i < runs + 2; i++) {
-    const tr = timeOnce(n, () => readWithReader(framing, s));
-    const tn = timeOnce(n, () => readNaively(framing, s));
-    const tc = timeOnce(n, () => parseOnly(s));
+    let tr: number;
+    let tc: number;
+    if (i % 2 === 0) {
+      tr = timeOnce(n, () => readWithReader(framing, s));
+      tc = timeOnce(n, () => parseOnly(s));
+    } else {
+      tc = timeOnce(n, () => parseOnly(s));
+      tr = timeOnce(n, () => readWithReader(framing, s));
+    }
     if (i < 2) continue; // warm-up: let the JIT settle
     r.push(tr);
-    nv.push(tn);
     c.push(tc);
+  }
+  const nv: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const tn = timeOnce(n, () => readNaively(framing, s));
+    if (i > 0) nv.push(tn);
   }
   const mbps = (ms: number) => s.bytes / 1e6 / (ms / 1000);
   return {
     reader: mbps(median(r)), naive: mbps(median(nv)), ceiling: mbps(median(c)),
-    ofCeiling: median(r.map((t, i) => c[i]! / t)), ofNaive: median(r.map((t, i) => nv[i]! / t)),
+    ofCeiling: median(r.map((t, i) => c[i]! / t)), ofNaive: median(nv) / median(r),
   };
 }
 
@@ -111,17 +135,12 @@ export const streamSection: Section = {
     for (const framing of FRAMINGS) {
       const s = buildStream(framing, size);
       const { reader, naive, ceiling, ofCeiling, ofNaive } = measure(framing, s, runs);
-      ctx.log(`${framing}: reader ${reader.toFixed(0)} MB/s, naive ${naive.toFixed(0)}, ceiling ${ceiling.toFixed(0)}`);
+      ctx.log(`${framing}: reader ${reader.toFixed(0)} MB/s, naive ${naive.toFixed(0)}, ceiling ${ceiling.toFixed(0)} (CPU time); reader ${ofCeiling.toFixed(2)}× ceiling`);
       rows.push({
         section: S, metric: `${LABEL[framing]} reader`, value: reader, unit: 'MB/s',
-        baseline: { label: 'naive read-all+split+parse', value: naive }, ratio: ofNaive,
-        target: '≥ 100 MB/s', pass: reader >= 100,
-      });
-      rows.push({
-        section: S, metric: `${LABEL[framing]} reader vs ceiling`, value: ofCeiling, unit: '× ceiling',
-        baseline: { label: 'JSON.parse of split values, MB/s', value: ceiling },
-        target: '≥ 0.5× ceiling', pass: ofCeiling >= 0.5,
-        note: `${(s.bytes / 1e6).toFixed(0)} MB, ${s.values.length} values (${(s.bytes / s.values.length).toFixed(0)} B each), median of ${runs} interleaved rounds; per-round ratio`,
+        baseline: { label: 'JSON.parse alone over the already split values, MB/s', value: ceiling }, ratio: ofCeiling,
+        target: '≥ 0.8× ceiling', pass: ofCeiling >= 0.8,
+        note: `${(s.bytes / 1e6).toFixed(0)} MB, ${s.values.length} values (${(s.bytes / s.values.length).toFixed(0)} B each), 64 KiB chunks; MB/s of CPU time from a clean heap (full GC before each), median of ${runs} interleaved rounds, ratio the median of per-round ratios; naive (read all, split, parse; 3 rounds after the others) ${naive.toFixed(0)} MB/s, the reader ${ofNaive.toFixed(2)}× that`,
       });
     }
 

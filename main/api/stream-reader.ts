@@ -231,9 +231,9 @@ export class ProgressStreamReader {
 
   /**
    * A run of flat objects (one `{` and one `}` each) joined by exactly one newline, or by
-   * nothing, is parsed with one JSON.parse as an array: `[v1,\nv2,…]` (a comma added at each
-   * joint, `}{` or `}\n{`, which occurs nowhere else in the run). Per value, JSON.parse's own
-   * set-up cost more than the parsing. Exact: every brace of the array text is a member's first
+   * nothing, is parsed with one JSON.parse as an array: `[v1,v2,…]` (each joint, `}{` or `}\n{`,
+   * becomes `},{`; it occurs nowhere else in the run, and newlines inside members stay). Per
+   * value, JSON.parse's own set-up cost more than the parsing. Exact: every brace of the array text is a member's first
    * or last character, so an element can only end at a member's end, and only a joint can follow
    * it; k elements from k members means each element is one member's unchanged text. Returns
    * the index after the run, or `i` when there is none (or the array was refused: the
@@ -264,7 +264,7 @@ export class ProgressStreamReader {
     const body = text.slice(i, last);
     let values: unknown;
     try {
-      values = JSON.parse(`[${body.replaceAll(joint === 'newline' ? '}\n{' : '}{', joint === 'newline' ? '},\n{' : '},{')}]`);
+      values = JSON.parse(`[${body.replaceAll(joint === 'newline' ? '}\n{' : '}{', '},{')}]`);
     } catch {
       values = null;
     }
