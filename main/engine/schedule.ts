@@ -11,6 +11,7 @@ import { createTask, validateDetailed, type ParsedFields, type ScheduledTask } f
 import cronstrue from 'cronstrue';
 import type { ScheduleSpec } from '../settings/schema.js';
 import { scheduleSpec } from '../settings/schema.js';
+import { formatTimeOfDay } from '../shared/time-format.js';
 
 export { EVERY_N_HOURS } from '../settings/schema.js';
 
@@ -145,9 +146,9 @@ export function describeSchedule(spec: ScheduleSpec): string {
     case 'every-n-hours':
       return spec.hours === 1 ? 'Every hour, on the hour' : `Every ${spec.hours} hours, on the hour (from midnight)`;
     case 'daily':
-      return `Every day at ${spec.time}`;
+      return `Every day at ${formatTimeOfDay(spec.time)}`;
     case 'weekly':
-      return `Every ${DAY_NAMES[spec.day] ?? 'week'} at ${spec.time}`;
+      return `Every ${DAY_NAMES[spec.day] ?? 'week'} at ${formatTimeOfDay(spec.time)}`;
     case 'custom': {
       const v = validateSchedule(spec);
       return v.ok && v.cron !== null ? `${cronInWords(v.cron)} (local time)` : v.ok ? 'Off: no automatic backups' : v.message;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toCron, validateSchedule, describeSchedule, nextRuns, previousFireTime } from '../../main/engine/schedule.js';
+import { setTimeStyle } from '../../main/shared/time-format.js';
 
 // Local-time constructors keep these tests true in any time zone.
 const local = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0) => new Date(y, mo - 1, d, h, mi, s);
@@ -32,8 +33,10 @@ test('custom expressions: 5 or 6 fields, bad ones get a message naming the probl
 });
 
 test('descriptions a person reads', () => {
+  setTimeStyle({ locale: 'en-GB' }); // a 24-hour clock; schedule-words.test.ts shows both
   assert.equal(describeSchedule({ kind: 'daily', time: '12:00' }), 'Every day at 12:00');
-  assert.equal(describeSchedule({ kind: 'weekly', day: 0, time: '08:15' }), 'Every Sunday at 08:15');
+  assert.equal(describeSchedule({ kind: 'weekly', day: 0, time: '08:15' }), 'Every Sunday at 8:15');
+  setTimeStyle({});
   assert.equal(describeSchedule({ kind: 'every-n-hours', hours: 4 }), 'Every 4 hours, on the hour (from midnight)');
   assert.match(describeSchedule({ kind: 'off' }), /Off/);
   assert.match(describeSchedule({ kind: 'custom', cron: 'nope' }), /not a valid|5 fields/);

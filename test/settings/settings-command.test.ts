@@ -150,7 +150,7 @@ test('a running daemon picks up `settings set schedule` from another process wit
         await waitFor(() => events().some((e) => e.event === 'schedule'), 20_000, 'the daemon to log the new schedule');
         const changed = events().find((e) => e.event === 'schedule')!;
         assert.deepEqual(changed.schedule, { kind: 'weekly', day: 2, time: '03:00' });
-        assert.match(String(changed.message), /Every Tuesday at 03:00/);
+        assert.match(String(changed.message), /Every Tuesday at (?:3:00\sAM|0?3:00)/);
         const next = new Date(String(changed.nextRun));
         assert.equal(next.getDay(), 2, 'the engine re-armed for a Tuesday');
         assert.equal(`${next.getHours()}:${next.getMinutes()}`, '3:0');
