@@ -6,7 +6,7 @@
 // keep-alives do not, so a server that only trickles those cannot hold off the stall timer.
 import { BackupsApiError } from './errors.js';
 import { SseDataWatch } from './sse-data-watch.js';
-import { SseEvents } from './sse-events.js';
+import { RUN_LENGTH, SseEvents } from './sse-events.js';
 import { Utf8Chunks } from './utf8-chunks.js';
 
 export interface StreamReaderOptions {
@@ -244,7 +244,7 @@ export class ProgressStreamReader {
     let count = 0;
     let joint: 'none' | 'newline' | null = null;
     let last = i;
-    for (let p = i; p < n && text.charCodeAt(p) === OPEN_BRACE;) {
+    for (let p = i; p < n && count < RUN_LENGTH && text.charCodeAt(p) === OPEN_BRACE;) {
       const close = text.indexOf('}', p + 1);
       if (close === -1 || this.nextIndexOf(text, '{', p + 1) < close) break;
       count++;
