@@ -2,7 +2,7 @@
 // that carry nothing: comment lines (`: keep-alive`), blank lines, `event:`/`id:`/`retry:`
 // fields and whitespace-only data. The stream reader uses it so a server that only trickles
 // keep-alives is not taken for one that is still sending progress (the stall timer).
-// It follows line state only; parsing stays with eventsource-parser.
+// It follows line state only; parsing is sse-events.ts's.
 
 type LineState = 'start' | 'name' | 'data' | 'other';
 
