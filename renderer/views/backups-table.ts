@@ -8,6 +8,7 @@ import { el, setText, show } from '../dom.js';
 import { formatBytes, platformName } from '../format.js';
 import { listTime } from '../backup-time.js';
 import { sortNewestFirst } from '../../main/api/backup-order.js';
+import { formatAt } from '../../main/shared/time-format.js';
 import { createDeviceFilter } from './device-filter.js';
 import { sizeOf } from './device-groups.js';
 
@@ -41,15 +42,13 @@ export interface RowActions {
   refresh(): Promise<string | null>;
 }
 
-const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dayAndTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 /** "Updated 14:02" today, "Updated Nov 27, 14:02" before; empty when never read. */
 export function updatedText(iso: string | null, now: number = Date.now()): string {
   if (!iso) return '';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return '';
-  return `Updated ${new Date(t).toDateString() === new Date(now).toDateString() ? timeOnly.format(t) : dayAndTime.format(t)}`;
+  return `Updated ${formatAt(new Date(t), new Date(now))}`;
 }
 
 interface RowNode extends HTMLDivElement {

@@ -10,6 +10,7 @@ import { el, replaceChildren, setText, show } from '../dom.js';
 import { formatBytes, formatDate, formatRunTime } from '../format.js';
 import { checkBaseUrl } from '../../main/api/base-url.js';
 import { EVERY_N_HOURS, EVERY_N_HOURS_HINT } from '../../main/settings/every-n-hours.js';
+import { formatClock } from '../../main/shared/time-format.js';
 
 type Answer<T> = Promise<{ ok: true; value: T } | { ok: false; error: IpcError }>;
 export type PauseChoice = '1h' | 'tomorrow' | 'resume';
@@ -81,7 +82,6 @@ export function optionalInt(raw: string, min: number, max: number, what: string)
   return n;
 }
 
-const timeOnly = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const startOfDay = (t: number) => new Date(new Date(t).setHours(0, 0, 0, 0)).getTime();
 
 /** "Paused until 15:30" (the locale's clock), "… until tomorrow", "… until you resume". */
@@ -90,8 +90,8 @@ export function pauseText(pausedUntil: string, now: number = Date.now()): string
   const t = Date.parse(pausedUntil);
   if (Number.isNaN(t)) return 'Automatic backups are paused.';
   const days = Math.round((startOfDay(t) - startOfDay(now)) / 86_400_000);
-  if (days === 0) return `Paused until ${timeOnly.format(t)}`;
-  if (days === 1) return t === startOfDay(t) ? 'Paused until tomorrow' : `Paused until tomorrow at ${timeOnly.format(t)}`;
+  if (days === 0) return `Paused until ${formatClock(new Date(t))}`;
+  if (days === 1) return t === startOfDay(t) ? 'Paused until tomorrow' : `Paused until tomorrow at ${formatClock(new Date(t))}`;
   return `Paused until ${formatRunTime(pausedUntil)}`;
 }
 
