@@ -108,7 +108,10 @@ export const idleSection: Section = {
     const windowMs = ctx.quick ? 10_000 : 60_000;
     const emu = await emulatorWith(ctx.tmp, 20);
     // The same daily schedule as the issue: nothing is due during the window.
-    const daemon = launch(ctx.root, ctx.tmp, 'daemon', ['bin/pieces-backup.js', '--config-dir', path.join(ctx.tmp, 'config'), '--url', emu.url, 'daemon', '--schedule', '0 3 * * *']);
+    // As `npm start` runs it when Electron cannot start: node --lite-mode (scripts/start.mjs says why).
+    const daemon = launch(ctx.root, ctx.tmp, 'daemon', ['--lite-mode', 'bin/pieces-backup.js', '--config-dir', path.join(ctx.tmp, 'config'), '--url', emu.url, 'daemon', '--schedule', '0 3 * * *']);
+    // As a person runs it from a shell (`pieces-backup daemon`): node's default V8 settings.
+    const plain = launch(ctx.root, ctx.tmp, 'plain', ['bin/pieces-backup.js', '--config-dir', path.join(ctx.tmp, 'config-plain'), '--url', emu.url, 'daemon', '--schedule', '0 3 * * *']);
     // The same daemon with PiecesOS gone: its live watch retries, at most once a minute once its
     // two quick first attempts (1 s, then 10 s after) are over — before the window starts.
     const gone = launch(ctx.root, ctx.tmp, 'gone', ['bin/pieces-backup.js', '--config-dir', path.join(ctx.tmp, 'config-gone'), '--url', await goneUrl(), 'daemon', '--schedule', '0 3 * * *']);
@@ -136,6 +139,7 @@ export const idleSection: Section = {
       const b0 = await sampleProc(baseline.child.pid!);
       let peakD = d0.rss;
       let peakB = b0.rss;
+      let peakP = (await sampleProc(plain.child.pid!)).rss;
       // When in the window the daemon's threads woke, and how much RSS it had (every 2 s).
       const busy: string[] = [];
       let prev = d0;
@@ -144,6 +148,7 @@ export const idleSection: Section = {
         const d = await sampleProc(daemon.child.pid!);
         peakD = Math.max(peakD, d.rss);
         peakB = Math.max(peakB, (await sampleProc(baseline.child.pid!)).rss);
+        peakP = Math.max(peakP, (await sampleProc(plain.child.pid!)).rss);
         if (d.switches > prev.switches) {
           busy.push(`+${Math.round((Date.now() - from) / 1000)} s: ${d.switches - prev.switches} (main ${d.mainSwitches - prev.mainSwitches}), ${d.ticks - prev.ticks} ticks, RSS ${(d.rss / MiB).toFixed(0)} MiB`);
         }
@@ -152,7 +157,7 @@ export const idleSection: Section = {
       const d1 = await sampleProc(daemon.child.pid!);
       const b1 = await sampleProc(baseline.child.pid!);
       const to = Date.now();
-      await Promise.all([stop(daemon), stop(baseline), stop(gone)]);
+      await Promise.all([stop(daemon), stop(baseline), stop(gone), stop(plain)]);
       const seconds = (to - from) / 1000;
       const cpu = (s0: ProcSample, s1: ProcSample) => ((s1.ticks - s0.ticks) / TICKS_PER_SECOND / seconds) * 100;
       const dt = await firedIn(daemon, from, to);
@@ -183,7 +188,12 @@ export const idleSection: Section = {
         {
           section: S, metric: 'resident memory (peak in window)', value: peakD / MiB, unit: 'MiB',
           baseline: { label: 'idle node, MiB', value: peakB / MiB }, ratio: peakD / peakB, target: '≤ 1.35× idle node', pass: peakD / peakB <= 1.35,
-          note: `${(peakD / 1e6).toFixed(1)} MB; at the window's end ${(d1.rss / MiB).toFixed(1)} MiB; at exit, daemon: ${dt.memory}; idle node: ${bt.memory}`,
+          note: `node --lite-mode, as npm start runs the daemon; ${(peakD / 1e6).toFixed(1)} MB; at the window's end ${(d1.rss / MiB).toFixed(1)} MiB; at exit, daemon: ${dt.memory}; idle node: ${bt.memory}`,
+        },
+        {
+          section: S, metric: 'resident memory, plain `pieces-backup daemon` (peak in window)', value: peakP / MiB, unit: 'MiB',
+          baseline: { label: 'idle node, MiB', value: peakB / MiB }, ratio: peakP / peakB, target: '≤ 1.35× idle node', pass: peakP / peakB <= 1.35,
+          note: 'node without V8 flags, as a shell or a service file runs the CLI unless it adds --lite-mode (README, "Daemon")',
         },
       ];
       return rows;
@@ -191,6 +201,7 @@ export const idleSection: Section = {
       if (daemon.child.exitCode === null) await stop(daemon);
       if (baseline.child.exitCode === null) await stop(baseline);
       if (gone.child.exitCode === null) await stop(gone);
+      if (plain.child.exitCode === null) await stop(plain);
       await emu.close();
     }
   },

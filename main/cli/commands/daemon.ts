@@ -1,12 +1,10 @@
 // `pieces-backup daemon`: the engine without Electron, until SIGINT or SIGTERM.
 import type { CliIO, GlobalOptions } from '../context.js';
 import { UsageError, configDirOf } from '../context.js';
-import { useLeanRuntime } from '../../daemon/lean-runtime.js';
 
 export async function daemonCommand(io: CliIO, g: GlobalOptions, opts: { schedule?: string; signal: AbortSignal }): Promise<number> {
-  // The daemon's V8 settings apply to code compiled after them: set before the engine, the
-  // scheduler and their libraries load (imported here, not at the top of this file).
-  useLeanRuntime();
+  // The engine, the scheduler and their libraries load here, not at the top of this file: the
+  // CLI's other commands never pay for them.
   const [{ runDaemon }, { validateSchedule }] = await Promise.all([import('../../daemon/daemon.js'), import('../../engine/schedule.js')]);
   if (opts.schedule !== undefined) {
     const v = validateSchedule({ kind: 'custom', cron: opts.schedule });
