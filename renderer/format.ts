@@ -47,7 +47,7 @@ export function describeConnection(c: ConnectionInfo): string {
   return `${name} at ${c.url}${how ? ` (${how})` : ''}`;
 }
 
-const TRIGGERS: Record<HistoryEntry['trigger'], string> = { manual: 'Manual', scheduled: 'Scheduled', 'catch-up': 'Catch-up', retry: 'Retry', restore: 'Restore' };
+const TRIGGERS: Record<HistoryEntry['trigger'], string> = { manual: 'Manual', scheduled: 'Scheduled', 'catch-up': 'Catch-up', owed: 'After PiecesOS returned', retry: 'Retry', restore: 'Restore' };
 const RESULTS: Record<HistoryEntry['result'], string> = { completed: 'Completed', failed: 'Failed', canceled: 'Canceled', skipped: 'Skipped', interrupted: 'Interrupted' };
 export function triggerName(t: string): string {
   return (TRIGGERS as Record<string, string>)[t] ?? t;

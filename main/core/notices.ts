@@ -106,6 +106,7 @@ export function createNoticePolicy(opts: { settings: () => Settings; clock: Cloc
         }
       } else if (e.result === 'completed') {
         if (e.trigger === 'catch-up' && prefs.afterCatchUp) n = { kind: 'catch-up', title: 'Missed backup made', body: 'A scheduled backup was missed while your computer was off or asleep; it has been made now.' };
+        else if (e.trigger === 'owed' && prefs.afterCatchUp) n = { kind: 'catch-up', title: 'Missed backup made', body: 'PiecesOS was not available when a backup was due; now that it is, the backup has been made.' };
         else if (prefs.onSuccess) n = { kind: 'success', title: 'Backup complete', body: e.bytes !== undefined ? `Your Pieces data is backed up (${formatBytes(e.bytes)}).` : 'Your Pieces data is backed up.' };
       }
       return n && allow(n.kind) ? n : null;
@@ -130,7 +131,7 @@ export function createNoticePolicy(opts: { settings: () => Settings; clock: Cloc
     /** The one notice for an automatic backup that has waited over an hour for another process's
      * backup (the engine says it once per wait); `lockFile` is the lock to delete if none runs. */
     fromWaiting(w: WaitingInfo, lockFile: string): Notice | null {
-      const what = w.trigger === 'catch-up' ? 'A missed backup' : w.trigger === 'retry' ? 'A retried backup' : 'A scheduled backup';
+      const what = w.trigger === 'catch-up' || w.trigger === 'owed' ? 'A missed backup' : w.trigger === 'retry' ? 'A retried backup' : 'A scheduled backup';
       const n: Notice = {
         kind: 'waiting-long',
         title: 'Backup waiting for another Pieces Backup',

@@ -501,7 +501,9 @@ export class BackupEngine {
   #runOwed(): void {
     if (!this.#started || this.#stopping || this.#owed === null || this.#pausedUntil(this.#settings()) !== null) return;
     this.#log('info', 'PiecesOS is available again: making the backup that could not run.');
-    if (!this.#automatic('catch-up')) this.#watchOwed();
+    // Its own trigger, so History and the notification give the real reason (PiecesOS was away),
+    // not "missed while the computer was off or asleep".
+    if (!this.#automatic('owed')) this.#watchOwed();
   }
 
   /** The window's list shows the safety backup; the schedule goes on, with a backup that came due meanwhile. */

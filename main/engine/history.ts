@@ -11,7 +11,7 @@ export const HISTORY_FILE = 'history.jsonl';
 export const HISTORY_MAX = 200;
 
 const entrySchema = z.object({
-  trigger: z.enum(['manual', 'scheduled', 'catch-up', 'retry', 'restore']),
+  trigger: z.enum(['manual', 'scheduled', 'catch-up', 'owed', 'retry', 'restore']),
   result: z.enum(['completed', 'failed', 'canceled', 'skipped', 'interrupted']),
   startedAt: z.string(),
   finishedAt: z.string(),

@@ -14,7 +14,7 @@ export const OWED_MAX_CHECK_MS = 5 * 60_000;
 
 /** Failures after which a backup is owed: PiecesOS away, or nobody signed in. */
 const OWED_KINDS: ReadonlySet<string> = new Set(['unreachable', 'not-signed-in']);
-const AUTOMATIC: ReadonlySet<string> = new Set(['scheduled', 'catch-up', 'retry']);
+const AUTOMATIC: ReadonlySet<string> = new Set(['scheduled', 'catch-up', 'owed', 'retry']);
 
 /** An automatic backup ended `failed` for a reason that makes the next one wait for PiecesOS. */
 export function owesBackup(e: Pick<HistoryEntry, 'trigger' | 'result'> & { error?: RunError | undefined }): boolean {

@@ -4,7 +4,8 @@ import type { Backup, BackupStatus } from '../api/wire.js';
 import type { ApiErrorKind } from '../api/errors.js';
 import type { TimeLeft } from '../shared/progress-eta.js';
 
-export type Trigger = 'manual' | 'scheduled' | 'catch-up' | 'retry' | 'restore';
+/** `owed`: the one backup made once PiecesOS answers again after an automatic one could not reach it (owed.ts). */
+export type Trigger = 'manual' | 'scheduled' | 'catch-up' | 'owed' | 'retry' | 'restore';
 /** What a run does: make a backup, or restore one over the local data (after a safety backup). */
 export type RunKind = 'backup' | 'restore';
 /** The step a restore run is on: the safety backup of the current data, then the restore itself. */

@@ -163,7 +163,7 @@ export function createProgressView(actions: ProgressActions): ProgressView {
       const r = s.running!;
       const restoring = restoreRunLine(r);
       if (restoring) return restoring;
-      const what = r.trigger === 'manual' ? 'Backing up' : r.trigger === 'catch-up' ? 'Catching up on a missed backup' : r.trigger === 'retry' ? 'Retrying the backup' : 'Scheduled backup running';
+      const what = r.trigger === 'manual' ? 'Backing up' : r.trigger === 'catch-up' ? 'Catching up on a missed backup' : r.trigger === 'owed' ? 'Making the backup PiecesOS was not available for' : r.trigger === 'retry' ? 'Retrying the backup' : 'Scheduled backup running';
       return r.percentage === null ? `${what}…` : `${what}… ${Math.round(r.percentage)} %`;
     }
     // PiecesOS runs a backup or restore another client started (the live watch).

@@ -43,3 +43,13 @@ test('a backup is named with the time written as everywhere else', () => {
   const created = new Date(new Date().getFullYear(), 2, 1, 15, 30).toISOString();
   assert.match(describeBackupBriefly({ deviceName: 'laptop', created, bytes: 12_300_000 }), /^laptop, Mar 1, 3:30\sPM \(12\.3 MB\)$/);
 });
+
+test('the backup made once PiecesOS answers again gives that reason, not "off or asleep"', () => {
+  const done = (trigger: 'owed' | 'catch-up') => ({ entry: { trigger, result: 'completed' as const, startedAt: '', finishedAt: '' }, retryAt: null, attempt: 0 });
+  const owed = createNoticePolicy({ settings: () => DEFAULT_SETTINGS, clock: new ManualClock() }).fromRun(done('owed'));
+  assert.ok(owed);
+  assert.match(owed.body, /PiecesOS was not available/);
+  assert.doesNotMatch(owed.body, /off or asleep/);
+  const caughtUp = createNoticePolicy({ settings: () => DEFAULT_SETTINGS, clock: new ManualClock() }).fromRun(done('catch-up'));
+  assert.match(caughtUp!.body, /off or asleep/);
+});

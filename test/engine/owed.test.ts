@@ -134,6 +134,9 @@ test('a scheduled backup that could not reach PiecesOS runs once, when PiecesOS 
   await r.advance(OWED_MAX_CHECK_MS);
   const done = await r.completed();
   assert.equal(done.length, 1, 'exactly one backup once PiecesOS answers');
+  // Recorded as what it is, so History and the notification give the real reason (PiecesOS was
+  // away), not "missed while your computer was off or asleep" (a catch-up's).
+  assert.equal(done[0]!.trigger, 'owed');
   assert.equal((await r.client.list()).length, 1, 'PiecesOS holds exactly one backup');
   assert.equal(r.engine.getState().owed, null);
 
