@@ -4,6 +4,7 @@
 import type { Backup, ConnectionInfo, EngineState, IpcError, PiecesBackupBridge, Settings, Snapshot } from '../main/ipc/contract.js';
 import type { RunError } from '../main/engine/types.js';
 import { call, getBridge } from './bridge.js';
+import { createBackupStore, type BackupStore } from './backup-store.js';
 import { el, replaceChildren } from './dom.js';
 import { formatDate } from './format.js';
 import { createConnectionView, type RunProblem } from './views/connection.js';
@@ -23,7 +24,8 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
   let runProblem: RunProblem | null = null;
   /** The checkbox "Back up the current data first" starts from this setting. */
   let safetyDefault = true;
-  let backups: Backup[] = [];
+  /** The list shown, kept compactly (one object per backup cost the heap ≈ 218 B each). */
+  let backups: BackupStore = createBackupStore([]);
   /** Whether `backups` is a list read from PiecesOS (not one that could not be loaded). */
   let listLoaded = false;
   /** Bumped by every list event and local delete: a list answer asked for before is stale. */
@@ -57,7 +59,7 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
       return r.ok ? null : r.error;
     },
     restoreWithoutSafety: (id) => {
-      const b = backups.find((x) => x.id === id);
+      const b = backups.find(id);
       if (b) restore.ask(b, false);
     },
     // The Cancel button that had focus is gone: back to the row the restore was about.
@@ -75,7 +77,7 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     // confirmation has closed and the browser has handed focus back, see below).
     deletedJustNow = true;
     details.dismiss();
-    backups = backups.filter((x) => x.id !== b.id);
+    // The table shows `backups` itself: this drops the backup from both.
     table.remove(b.id);
     learnThisComputer();
     // Deleted elsewhere meanwhile (another app, device or a retention run): what was asked is done.
@@ -152,9 +154,9 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
   const gone = new Set<string>();
   function setBackups(list: Backup[] | null): void {
     const shown = list === null || gone.size === 0 ? list : list.filter((b) => !gone.has(b.id));
-    backups = shown ?? [];
+    backups = createBackupStore(shown ?? []);
     listLoaded = shown !== null;
-    table.setBackups(shown);
+    table.setBackups(shown === null ? null : backups);
     learnThisComputer();
   }
 
@@ -273,12 +275,13 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
 }
 
 /** When the newest backup of that device was made (ISO), or null when it has none listed. */
-function latestOf(list: readonly Backup[], device: string): string | null {
-  let latest: string | null = null;
-  for (const b of list) {
-    if (b.deviceName === device && !Number.isNaN(Date.parse(b.created)) && (latest === null || Date.parse(b.created) > Date.parse(latest))) latest = b.created;
+function latestOf(list: BackupStore, device: string): string | null {
+  let latest = -1;
+  for (let i = 0; i < list.length; i++) {
+    // createdMillis is Date.parse's reading of the creation time.
+    if (list.deviceName(i) === device && !Number.isNaN(list.createdMillis(i)) && (latest < 0 || list.createdMillis(i) > list.createdMillis(latest))) latest = i;
   }
-  return latest;
+  return latest < 0 ? null : list.created(latest);
 }
 
 function asRunError(e: IpcError): RunError {

@@ -7,10 +7,10 @@ import type { Backup } from '../../main/api/wire.js';
 import { el, setText, show } from '../dom.js';
 import { formatBytes, platformName } from '../format.js';
 import { listTime } from '../backup-time.js';
-import { sortNewestFirst } from '../../main/api/backup-order.js';
+import { createBackupStore, type BackupStore } from '../backup-store.js';
 import { formatAt } from '../../main/shared/time-format.js';
 import { createDeviceFilter } from './device-filter.js';
-import { sizeOf } from './device-groups.js';
+import { sizeOfBytes } from './device-groups.js';
 
 /** Height of one two-line row in CSS px (the windowing maths and the stylesheet's --row-h agree). */
 export const ROW_HEIGHT = 52;
@@ -18,10 +18,10 @@ const OVERSCAN = 6;
 
 export interface BackupsTable {
   root: HTMLElement;
-  /** null: the list could not be loaded (the banner says why). */
-  setBackups(list: Backup[] | null): void;
-  /** Drop one backup locally (after a delete); the row after it (or before, when it was the last)
-   * becomes the list's current row. */
+  /** The backups to show, newest first; null: the list could not be loaded (the banner says why). */
+  setBackups(list: BackupStore | null): void;
+  /** Drop one backup locally (after a delete) from the store shown (the caller's, which sees it
+   * gone too); the row after it (or before, when it was the last) becomes the list's current row. */
   remove(id: string): void;
   /** This computer's device name (the engine's device identity), to mark and filter its backups. */
   setThisDevice(name: string | null): void;
@@ -52,7 +52,9 @@ export function updatedText(iso: string | null, now: number = Date.now()): strin
 }
 
 interface RowNode extends HTMLDivElement {
+  /** The backup the row shows (made by the store for it; only the rows in the DOM hold one). */
   backup?: Backup;
+  from?: BackupStore;
   mine?: boolean;
 }
 
@@ -93,9 +95,9 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
     }
   });
 
-  /** Every backup listed, newest first; `items` is what the device filter lets through. */
-  let all: Backup[] = [];
-  let items: Backup[] = [];
+  /** Every backup listed, newest first; `items`: the places in `all` the device filter lets through. */
+  let all: BackupStore = createBackupStore([]);
+  let items = new Int32Array(0);
   let loaded = false;
   let thisDevice: string | null = null;
   /** The row with tabindex=0 (the list's one Tab stop); null: the first visible row. */
@@ -107,7 +109,9 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
   let frame = 0;
 
   function indexOf(id: string | null): number {
-    return id === null ? -1 : items.findIndex((b) => b.id === id);
+    if (id === null) return -1;
+    for (let i = 0; i < items.length; i++) if (all.id(items[i]!) === id) return i;
+    return -1;
   }
 
   function makeRow(): RowNode {
@@ -131,11 +135,15 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
     return row;
   }
 
-  function fill(row: RowNode, b: Backup, index: number): void {
+  /** `at`: the backup's place in the store; `index`: its row in the (filtered) list. */
+  function fill(row: RowNode, at: number, index: number): void {
     row.setAttribute('aria-rowindex', String(index + 1));
-    const mine = thisDevice !== null && b.deviceName === thisDevice;
-    if (row.backup === b && row.mine === mine) return;
+    const mine = thisDevice !== null && all.deviceName(at) === thisDevice;
+    // An id's backup never changes within one store (a delete only moves the others up).
+    if (row.from === all && row.backup?.id === all.id(at) && row.mine === mine) return;
+    const b = all.at(at);
     row.backup = b;
+    row.from = all;
     row.mine = mine;
     row.dataset.id = b.id;
     const [when, what, size] = row.children as unknown as [HTMLElement, HTMLElement, HTMLElement];
@@ -162,12 +170,13 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
     const next = new Map<string, RowNode>();
     let ref: ChildNode | null = rows.firstChild;
     for (let i = first; i < last; i++) {
-      const b = items[i]!;
-      let row = live.get(b.id);
-      if (row) live.delete(b.id);
+      const at = items[i]!;
+      const id = all.id(at);
+      let row = live.get(id);
+      if (row) live.delete(id);
       else row = makeRow();
-      next.set(b.id, row);
-      fill(row, b, i);
+      next.set(id, row);
+      fill(row, at, i);
       // Leave rows that are already in place untouched (moving a node would drop its focus).
       if (row === ref) ref = ref.nextSibling;
       else rows.insertBefore(row, ref);
@@ -191,7 +200,7 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
     const focusInList = viewport.contains(document.activeElement);
     if ((current === null || !live.has(current)) && !focusInList && items.length > 0) {
       const top = Math.min(items.length - 1, Math.floor(viewport.scrollTop / ROW_HEIGHT));
-      const candidate = items[Math.max(0, top)]!.id;
+      const candidate = all.id(items[Math.max(0, top)]!);
       if (current === null || live.has(candidate)) {
         current = candidate;
         currentAt = indexOf(candidate);
@@ -210,13 +219,17 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
   }
 
   function applyFilter(): void {
-    items = all.filter((b) => filter.matches(b));
+    const through = new Int32Array(all.length);
+    let n = 0;
+    for (let i = 0; i < all.length; i++) if (filter.matches(all.deviceName(i))) through[n++] = i;
+    items = n === through.length ? through : through.slice(0, n);
   }
 
   function refresh(): void {
     viewport.setAttribute('aria-rowcount', String(items.length));
     sizer.style.height = `${items.length * ROW_HEIGHT}px`;
-    const total = all.reduce((sum, b) => sum + sizeOf(b), 0);
+    let total = 0;
+    for (let i = 0; i < all.length; i++) total += sizeOfBytes(all.bytes(i));
     setText(heading, loaded ? `Backups (${all.length.toLocaleString()}${all.length ? `, ${formatBytes(total)}` : ''})` : 'Backups');
     show(empty, items.length === 0);
     show(viewport, items.length > 0);
@@ -224,7 +237,7 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
     if (current !== null) {
       const at = indexOf(current);
       if (at >= 0) currentAt = at;
-      else current = items[Math.min(currentAt, items.length - 1)]?.id ?? null;
+      else current = items.length > 0 ? all.id(items[Math.min(currentAt, items.length - 1)]!) : null;
     }
     // Render synchronously so the first paint already has rows; scrolling renders per frame.
     renderNow();
@@ -238,13 +251,13 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
   }
 
   function focusIndex(index: number): boolean {
-    const b = items[index];
-    if (!b) return false;
-    current = b.id;
+    if (index < 0 || index >= items.length) return false;
+    const id = all.id(items[index]!);
+    current = id;
     currentAt = index;
     scrollToIndex(index);
     renderNow();
-    const row = live.get(b.id);
+    const row = live.get(id);
     if (!row) return false;
     row.focus({ preventScroll: true });
     return true;
@@ -261,8 +274,8 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
       e.preventDefault();
       focusIndex(Math.min(items.length - 1, Math.max(0, moves[e.key]!)));
     } else if (e.key === 'Enter' || e.key === ' ') {
-      const b = items[at];
-      if (!b) return;
+      if (at >= items.length) return;
+      const b = all.at(items[at]!);
       e.preventDefault();
       focusIndex(at);
       actions.open(b);
@@ -275,15 +288,13 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
     root,
     setBackups(list) {
       loaded = list !== null;
-      all = list ? sortNewestFirst([...list]) : [];
+      all = list ?? createBackupStore([]);
       filter.update(all, thisDevice);
       applyFilter();
       refresh();
     },
     remove(id) {
-      const before = all.length;
-      all = all.filter((b) => b.id !== id);
-      if (all.length === before) return;
+      if (!all.remove(id)) return;
       filter.update(all, thisDevice);
       applyFilter();
       refresh();

@@ -1,17 +1,17 @@
 // "Show: All devices / This computer / each other device", each with its count and total size.
 // A native <select>: one control, labelled, keyboard and screen-reader friendly, and as narrow as
 // the window needs at 320 CSS px. Hidden while the backups come from one device only.
-import type { Backup } from '../../main/api/wire.js';
+import type { BackupStore } from '../backup-store.js';
 import { el, show } from '../dom.js';
 import { formatBytes } from '../format.js';
-import { groupByDevice, sizeOf, type DeviceGroup } from './device-groups.js';
+import { groupByDevice, type DeviceGroup } from './device-groups.js';
 
 export interface DeviceFilter {
   root: HTMLElement;
   /** The backups and this computer's device name changed: rebuild the choices (keeping the current one when it still exists). */
-  update(list: readonly Backup[], thisDevice: string | null): void;
-  /** Whether a backup is shown under the current choice. */
-  matches(b: Backup): boolean;
+  update(list: BackupStore, thisDevice: string | null): void;
+  /** Whether the backups of that device are shown under the current choice. */
+  matches(deviceName: string): boolean;
   /** The choice the list shows, e.g. "all", "this", "device:old-laptop". */
   readonly value: string;
 }
@@ -40,7 +40,7 @@ export function createDeviceFilter(onChange: () => void): DeviceFilter {
     update(list, thisDevice) {
       thisName = thisDevice;
       const groups = groupByDevice(list, thisDevice);
-      const total = list.reduce((sum, b) => sum + sizeOf(b), 0);
+      const total = groups.reduce((sum, g) => sum + g.bytes, 0);
       const options = [el('option', { value: ALL }, `All devices (${amount(list.length, total)})`)];
       for (const g of groups) {
         options.push(el('option', { value: valueOf(g) }, `${g.thisComputer ? `This computer, ${g.device}` : g.device} (${amount(g.count, g.bytes)})`));
@@ -51,10 +51,10 @@ export function createDeviceFilter(onChange: () => void): DeviceFilter {
       select.value = value;
       show(root, groups.length > 1 || (groups.length === 1 && value !== ALL));
     },
-    matches(b) {
+    matches(deviceName) {
       if (value === ALL) return true;
-      if (value === THIS) return thisName !== null && b.deviceName === thisName;
-      return `device:${b.deviceName}` === value;
+      if (value === THIS) return thisName !== null && deviceName === thisName;
+      return `device:${deviceName}` === value;
     },
   };
 }
