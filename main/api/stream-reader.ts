@@ -24,7 +24,10 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const QUOTE = 0x22;
 const LF = 0x0a;
+const COMMA = 0x2c;
 const BACKSLASH = 0x5c;
+/** Largest piece whose bytes are copied for runs (the copy is kept and reused while the reader lives). */
+const MAX_SCRATCH_BYTES = 1024 * 1024;
 const SSE_FIELDS = ['data:', 'event:', 'id:', 'retry:'];
 const DEFAULT_MAX_VALUE_CHARS = 16 * 1024 * 1024;
 /** Values the scanner reads after the fast path guessed a value's end wrongly (see skim). */
@@ -101,6 +104,12 @@ export class ProgressStreamReader {
   private pieces = 0;
   /** Whether the piece being pushed carried part of a value (see push). */
   private carried = false;
+  /** The text of the piece being pushed, and its bytes when they are all ASCII (see asciiScratch). */
+  private pieceText = '';
+  private pieceBytes: Buffer | null = null;
+  /** A copy of an ASCII piece's bytes, one byte to the right (see asciiScratch); reused from piece to piece. */
+  private scratch = Buffer.alloc(0);
+  private scratchPiece = -1;
 
   constructor(onValue: (v: unknown) => void, opts: StreamReaderOptions = {}) {
     this.onValue = onValue;
@@ -122,7 +131,10 @@ export class ProgressStreamReader {
   push(chunk: Uint8Array): boolean {
     this.carried = false;
     const text = this.decoder.decode(chunk);
+    this.pieceText = text;
+    this.pieceBytes = this.decoder.lastAscii;
     if (text.length > 0) this.take(text);
+    this.pieceBytes = null; // the caller's memory: not kept past this call
     return this.carried;
   }
 
@@ -244,6 +256,7 @@ export class ProgressStreamReader {
     let count = 0;
     let joint: 'none' | 'newline' | null = null;
     let last = i;
+    const scratch = this.asciiScratch(text);
     for (let p = i; p < n && count < RUN_LENGTH && text.charCodeAt(p) === OPEN_BRACE;) {
       const close = text.indexOf('}', p + 1);
       if (close === -1 || this.nextIndexOf(text, '{', p + 1) < close) break;
@@ -252,6 +265,7 @@ export class ProgressStreamReader {
       const c = text.charCodeAt(last);
       if (c === LF && joint !== 'none') {
         joint = 'newline';
+        if (scratch !== null) scratch[last + 1] = COMMA;
         p = last + 1;
       } else if (c === OPEN_BRACE && joint !== 'newline') {
         joint = 'none';
@@ -261,10 +275,9 @@ export class ProgressStreamReader {
       }
     }
     if (count < 2) return i;
-    const body = text.slice(i, last);
     let values: unknown;
     try {
-      values = JSON.parse(`[${body.replaceAll(joint === 'newline' ? '}\n{' : '}{', '},{')}]`);
+      values = JSON.parse(joint === 'newline' ? this.arrayText(text, i, last, '}\n{', scratch) : this.arrayText(text, i, last, '}{', null));
     } catch {
       values = null;
     }
@@ -278,6 +291,40 @@ export class ProgressStreamReader {
       this.onValue(v);
     }
     return last;
+  }
+
+  /**
+   * The run text[i, last) as an array: `[`, the members with each joint made `},{`, `]`. From an
+   * ASCII piece's bytes (newline joints only) it is one Latin-1 decode of the scratch copy, where
+   * batch already wrote a comma over each joint's newline: the same text with a third of the
+   * copying (no slice flattened, no replaceAll, no concatenation), which was most of the garbage
+   * the reader made beyond the ceiling's. The scratch's bytes written there are only ever joints
+   * and a run's ends (a newline after a `}` can be inside no flat member), so runs read later
+   * never see a stale one.
+   */
+  private arrayText(text: string, i: number, last: number, joint: string, scratch: Buffer | null): string {
+    if (scratch === null) return `[${text.slice(i, last).replaceAll(joint, '},{')}]`;
+    // Text index k is scratch index k + 1: the `[` goes over the byte before the run (or the spare first byte), the `]` over the one after it.
+    scratch[i] = OPEN_BRACKET;
+    scratch[last + 1] = CLOSE_BRACKET;
+    return scratch.toString('latin1', i, last + 2);
+  }
+
+  /**
+   * A writable copy of the bytes of `text` (one byte to the right, so a run at index 0 has room
+   * for its `[`), when `text` is exactly the ASCII piece being pushed; null otherwise (the text
+   * joined with an earlier piece's tail, a non-ASCII piece, or one too large to keep a copy of
+   * for the reader's life). Copied once per piece.
+   */
+  private asciiScratch(text: string): Buffer | null {
+    const bytes = this.pieceBytes;
+    if (bytes === null || bytes.length !== text.length || bytes.length > MAX_SCRATCH_BYTES || text !== this.pieceText) return null;
+    if (this.scratchPiece !== this.pieces) {
+      if (this.scratch.length < bytes.length + 2) this.scratch = Buffer.allocUnsafe(Math.max(bytes.length + 2, 2 * this.scratch.length));
+      bytes.copy(this.scratch, 1);
+      this.scratchPiece = this.pieces;
+    }
+    return this.scratch;
   }
 
   /** Where the value starting at `i` probably ends (exclusive), or -1 for no cheap guess. */

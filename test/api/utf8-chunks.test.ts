@@ -48,3 +48,19 @@ test('property: utf8 chunks equal TextDecoder streaming for any bytes (valid or 
     { numRuns: 3000 },
   );
 });
+
+test('utf8 chunks: lastAscii is the bytes of a piece that was all ASCII (byte i is character i), else null', () => {
+  const d = new Utf8Chunks();
+  const ascii = new TextEncoder().encode('{"a":1}\n');
+  assert.equal(d.decode(ascii), '{"a":1}\n');
+  assert.deepEqual(d.lastAscii && Uint8Array.from(d.lastAscii), ascii);
+  assert.equal(d.decode(new TextEncoder().encode('é')), 'é');
+  assert.equal(d.lastAscii, null);
+  // A character cut by a piece's end: the next piece, ASCII or not, starts with its held bytes.
+  assert.equal(d.decode(Uint8Array.from([0x61, 0xc3])), 'a');
+  assert.equal(d.lastAscii, null);
+  assert.equal(d.decode(Uint8Array.from([0xa9, 0x62])), 'éb');
+  assert.equal(d.lastAscii, null);
+  assert.equal(d.decode(Uint8Array.from([0x63])), 'c');
+  assert.notEqual(d.lastAscii, null);
+});
