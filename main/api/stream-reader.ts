@@ -450,7 +450,7 @@ export class ProgressStreamReader {
       });
     }
     if (this.sseData.take(text)) this.carried = true;
-    this.sse.feed(text);
+    this.sse.feed(text, text === this.pieceText ? this.pieceBytes : null);
   }
 
   private sseValue(data: string): void {

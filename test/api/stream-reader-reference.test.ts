@@ -132,6 +132,26 @@ test('property: runs read from an ASCII piece\'s bytes equal the reference, with
   );
 });
 
+test('property: SSE runs read from an ASCII piece\'s bytes equal the reference, after lines cut by earlier pieces, and leave the caller\'s bytes untouched', async () => {
+  const fc = await import('fast-check');
+  const member = fc.stringMatching(/^[}{",:a1 \\[\]]{0,6}$/).map((inner) => `{"a":"${inner}}`);
+  const plain = fc.constantFrom('{"a":1}', '{}', '{"b":"x"}', '{"c":[1]}', '{"d":{"e":2}}');
+  const joint = fc.constantFrom('\n\ndata: ', '\n\ndata: ', '\n\ndata: ', '\n\ndata:', '\n\n: c\n\ndata: ', '\ndata: ');
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.oneof({ weight: 1, arbitrary: member }, { weight: 6, arbitrary: plain }), joint), { minLength: 2, maxLength: 60 }), fc.array(fc.integer({ min: 1, max: 2000 }), { minLength: 1, maxLength: 3 }), (events, sizes) => {
+      const bytes = new TextEncoder().encode(`data: ${events.map(([v, j]) => v + j).join('')}{}\n\n`);
+      const before = Uint8Array.from(bytes);
+      const chunks = cut(bytes, sizes);
+      const opts = { contentType: 'text/event-stream' };
+      const fast = run((on) => new ProgressStreamReader(on, opts), chunks);
+      const reference = run((on) => new ReferenceStreamReader(on, opts), chunks);
+      assert.deepEqual(fast, reference);
+      assert.deepEqual(bytes, before);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
 test('property: fast reader equals the reference for runs of SSE events holding brace-and-quote soup', async () => {
   const fc = await import('fast-check');
   const member = fc.stringMatching(/^[}{\n",:a1 \\[\]]{0,8}$/).map((inner) => `{"a":"${inner}}`);
