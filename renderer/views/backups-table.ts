@@ -203,7 +203,7 @@ export function createBackupsTable(actions: RowActions): BackupsTable {
       const candidate = all.id(items[Math.max(0, top)]!);
       if (current === null || live.has(candidate)) {
         current = candidate;
-        currentAt = indexOf(candidate);
+        currentAt = Math.max(0, top);
       }
     }
     for (const [id, row] of live) row.tabIndex = id === current ? 0 : -1;
