@@ -70,7 +70,18 @@ export class SseEvents {
       // eventsource-parser dropped a byte order mark read as Latin-1 characters; kept for sameness.
       if (chunk.charCodeAt(0) === 0xef && chunk.charCodeAt(1) === 0xbb && chunk.charCodeAt(2) === 0xbf) chunk = chunk.slice(3);
     }
-    if (this.pending.length > 0) {
+    const nl = this.pending.length > 0 && chunk.indexOf('\r') === -1 ? chunk.indexOf('\n') : -1;
+    if (nl !== -1) {
+      // Only the unfinished line and the end of it that this piece brings are joined; the rest of
+      // the piece is read where it stands (joining all of it copied every piece once more).
+      this.pending.push(chunk.slice(0, nl + 1));
+      const head = this.pending.join('');
+      this.pending = [];
+      this.pendingLength = 0;
+      if (head.indexOf('\r') === -1) this.linesLf(head);
+      else this.linesAny(head);
+      chunk = chunk.slice(nl + 1);
+    } else if (this.pending.length > 0) {
       this.pending.push(chunk);
       if (chunk.indexOf('\n') === -1 && chunk.indexOf('\r') === -1) {
         this.pendingLength += chunk.length;
