@@ -19,11 +19,6 @@ const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
 const COLON = 0x3a;
-const COMMA = 0x2c;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-/** Largest piece whose bytes are copied for runs (the copy is kept and reused while the reader lives). */
-const MAX_SCRATCH_BYTES = 1024 * 1024;
 
 /** Whether a `data` field starts at `i`: `data:`, or a line that is just `data`. */
 function isDataPrefix(s: string, i: number): boolean {
@@ -46,12 +41,6 @@ export class SseEvents {
   /** Where the next `{` is in the chunk being read (see nextOpen). */
   private found = { chunk: -1, at: -1 };
   private chunks = 0;
-  /** The bytes of the piece being fed when they are all ASCII, and where its text starts in the text being read (after an earlier piece's unfinished line). */
-  private pieceBytes: Buffer | null = null;
-  private pieceAt = 0;
-  /** A copy of those bytes, one byte to the right, made once per piece (see runText). */
-  private scratch = Buffer.alloc(0);
-  private scratchFresh = false;
 
   /**
    * `onData` gets each event's data; `onJson` the parsed values of a run of events read at once
@@ -62,26 +51,14 @@ export class SseEvents {
     this.maxChars = maxChars;
   }
 
-  /** `bytes`: the piece's bytes when `text` is exactly their ASCII text (lets runs be built from them, see runText). */
-  feed(text: string, bytes: Buffer | null = null): void {
+  feed(text: string): void {
     let chunk = text;
     if (this.first) {
       this.first = false;
       // eventsource-parser dropped a byte order mark read as Latin-1 characters; kept for sameness.
       if (chunk.charCodeAt(0) === 0xef && chunk.charCodeAt(1) === 0xbb && chunk.charCodeAt(2) === 0xbf) chunk = chunk.slice(3);
     }
-    const nl = this.pending.length > 0 && chunk.indexOf('\r') === -1 ? chunk.indexOf('\n') : -1;
-    if (nl !== -1) {
-      // Only the unfinished line and the end of it that this piece brings are joined; the rest of
-      // the piece is read where it stands (joining all of it copied every piece once more).
-      this.pending.push(chunk.slice(0, nl + 1));
-      const head = this.pending.join('');
-      this.pending = [];
-      this.pendingLength = 0;
-      if (head.indexOf('\r') === -1) this.linesLf(head);
-      else this.linesAny(head);
-      chunk = chunk.slice(nl + 1);
-    } else if (this.pending.length > 0) {
+    if (this.pending.length > 0) {
       this.pending.push(chunk);
       if (chunk.indexOf('\n') === -1 && chunk.indexOf('\r') === -1) {
         this.pendingLength += chunk.length;
@@ -91,15 +68,7 @@ export class SseEvents {
       this.pending = [];
       this.pendingLength = 0;
     }
-    this.pieceBytes = bytes !== null && bytes.length === text.length && text.length <= MAX_SCRATCH_BYTES ? bytes : null;
-    this.pieceAt = chunk.length - text.length;
-    this.scratchFresh = false;
-    let rest: string;
-    try {
-      rest = chunk.indexOf('\r') === -1 ? this.linesLf(chunk) : this.linesAny(chunk);
-    } finally {
-      this.pieceBytes = null; // the caller's memory: not kept past this call
-    }
+    const rest = chunk.indexOf('\r') === -1 ? this.linesLf(chunk) : this.linesAny(chunk);
     if (rest.length > 0) {
       this.pending.push(rest);
       this.pendingLength = rest.length;
@@ -174,7 +143,7 @@ export class SseEvents {
       p = close + 9;
     }
     if (count < 2) return from;
-    const json = this.runText(chunk, from, last) ?? `[${chunk.slice(from + 6, last).replaceAll('}\n\ndata: {', '},{')}]`;
+    const json = `[${chunk.slice(from + 6, last).replaceAll('}\n\ndata: {', '},{')}]`;
     let values: unknown = null;
     // A newline left over was inside a member: that event was not one line of data.
     if (json.indexOf('\n') === -1) {
@@ -190,36 +159,6 @@ export class SseEvents {
     }
     for (const v of values) this.onJson(v);
     return last + 2;
-  }
-
-  /**
-   * The run's array text straight from the piece's ASCII bytes, or null when the run is not all
-   * in them: the same text as the replaceAll above (each joint `}\n\ndata: {` becomes `},` and
-   * seven spaces, JSON whitespace, then `{`; the newline check after it is unchanged), built with
-   * one Latin-1 decode of a scratch copy instead of a slice flattened, a replaceAll and a
-   * concatenation. Written bytes are only a run's joints and ends, which no later run's member
-   * can contain (a member has one `}`, its last character).
-   */
-  private runText(chunk: string, from: number, last: number): string | null {
-    const bytes = this.pieceBytes;
-    // Chunk index k is byte k - at of the piece, and scratch index k - at + 1.
-    const at = this.pieceAt;
-    if (bytes === null || from + 5 < at) return null;
-    if (!this.scratchFresh) {
-      if (this.scratch.length < bytes.length + 2) this.scratch = Buffer.allocUnsafe(Math.max(bytes.length + 2, 2 * this.scratch.length));
-      bytes.copy(this.scratch, 1);
-      this.scratchFresh = true;
-    }
-    const scratch = this.scratch;
-    const shift = 1 - at;
-    scratch[from + 5 + shift] = OPEN_BRACKET; // over the space of `data: `
-    for (let close = chunk.indexOf('}\n\ndata: {', from + 6); close !== -1 && close < last; close = chunk.indexOf('}\n\ndata: {', close + 10)) {
-      const k = close + 1 + shift;
-      scratch[k] = COMMA;
-      for (let j = k + 1; j < k + 8; j++) scratch[j] = SPACE;
-    }
-    scratch[last + shift] = CLOSE_BRACKET; // over the newline after the last member
-    return scratch.toString('latin1', from + 5 + shift, last + shift + 1);
   }
 
   /** chunk.indexOf('{', from), or chunk.length when absent, remembered per chunk (searched once, not once per event). */

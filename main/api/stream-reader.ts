@@ -256,7 +256,8 @@ export class ProgressStreamReader {
     let count = 0;
     let joint: 'none' | 'newline' | null = null;
     let last = i;
-    const scratch = this.asciiScratch(text);
+    // Only runs joined by newlines are built from bytes: the copy is made when the first is met.
+    let scratch: Buffer | null | undefined;
     for (let p = i; p < n && count < RUN_LENGTH && text.charCodeAt(p) === OPEN_BRACE;) {
       const close = text.indexOf('}', p + 1);
       if (close === -1 || this.nextIndexOf(text, '{', p + 1) < close) break;
@@ -265,6 +266,7 @@ export class ProgressStreamReader {
       const c = text.charCodeAt(last);
       if (c === LF && joint !== 'none') {
         joint = 'newline';
+        if (scratch === undefined) scratch = this.asciiScratch(text);
         if (scratch !== null) scratch[last + 1] = COMMA;
         p = last + 1;
       } else if (c === OPEN_BRACE && joint !== 'newline') {
@@ -277,7 +279,7 @@ export class ProgressStreamReader {
     if (count < 2) return i;
     let values: unknown;
     try {
-      values = JSON.parse(joint === 'newline' ? this.arrayText(text, i, last, '}\n{', scratch) : this.arrayText(text, i, last, '}{', null));
+      values = JSON.parse(joint === 'newline' ? this.arrayText(text, i, last, '}\n{', scratch ?? null) : this.arrayText(text, i, last, '}{', null));
     } catch {
       values = null;
     }
@@ -450,7 +452,7 @@ export class ProgressStreamReader {
       });
     }
     if (this.sseData.take(text)) this.carried = true;
-    this.sse.feed(text, text === this.pieceText ? this.pieceBytes : null);
+    this.sse.feed(text);
   }
 
   private sseValue(data: string): void {
