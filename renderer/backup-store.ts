@@ -5,6 +5,7 @@
 // `Backup` object for the few rows a view asks for (made on demand, not kept here).
 import type { Backup, Platform } from '../main/api/wire.js';
 import { isoMillis, sortNewestFirst } from '../main/api/backup-order.js';
+import { sizeOfBytes } from './views/device-groups.js';
 
 export interface BackupStore {
   /** How many backups are listed. */
@@ -24,19 +25,27 @@ export interface BackupStore {
   find(id: string): Backup | undefined;
   /** Drop one backup (after a delete); false when it was not listed. */
   remove(id: string): boolean;
+  /** Each device's name, how many backups and their total size (sizeOfBytes), in first-seen order. */
+  devices(): { name: string; count: number; bytes: number }[];
 }
 
 /** Distinct strings by index: a device's or version's name is kept once, not once per backup. */
 class Names {
   readonly names: string[] = [];
   private readonly index = new Map<string, number>();
+  private last = '';
+  private lastAt = -1;
   of(name: string): number {
+    // Neighbours mostly share a name (one version, one platform, runs of one device): no lookup.
+    if (name === this.last && this.lastAt >= 0) return this.lastAt;
     let i = this.index.get(name);
     if (i === undefined) {
       i = this.names.length;
       this.names.push(name);
       this.index.set(name, i);
     }
+    this.last = name;
+    this.lastAt = i;
     return i;
   }
   /** The indexes in 2 bytes each while there are few enough names (there nearly always are). */
@@ -48,9 +57,9 @@ class Names {
 /** Whether toISOString gives back `s` from its reading `t`: true for the form servers send, unless
  * V8 rolled it over (the 30th of February, 24:00). Checked by hand for the usual dates, since
  * toISOString for each of 10,000 backups took most of building the store. */
-function canonicalIso(s: string, t: number): boolean {
+function canonicalIso(s: string, t: number, serverForm: boolean): boolean {
   if (Number.isNaN(t)) return false;
-  if (isoMillis(s) !== undefined && s.charCodeAt(11) !== 0x32 /* hours 20–24 */ && s.charCodeAt(8) <= 0x32 && (s.charCodeAt(8) < 0x32 || s.charCodeAt(9) <= 0x38)) return true;
+  if (serverForm && s.charCodeAt(11) !== 0x32 /* hours 20–24 */ && s.charCodeAt(8) <= 0x32 && (s.charCodeAt(8) < 0x32 || s.charCodeAt(9) <= 0x38)) return true;
   return new Date(t).toISOString() === s;
 }
 
@@ -87,9 +96,10 @@ export function createBackupStore(list: readonly Backup[]): BackupStore {
   for (let i = 0; i < length; i++) {
     const b = sorted[i]!;
     ids[i] = b.id;
-    const t = isoMillis(b.created) ?? Date.parse(b.created);
+    const iso = isoMillis(b.created);
+    const t = iso ?? Date.parse(b.created);
     millis[i] = t;
-    if (!canonicalIso(b.created, t)) oddCreated.set(i, b.created);
+    if (!canonicalIso(b.created, t, iso !== undefined)) oddCreated.set(i, b.created);
     if (!isMillisText(b.timestamp, t)) oddTimestamp.set(i, b.timestamp);
     sizes[i] = b.bytes;
     deviceAt[i] = devices.of(b.deviceName);
@@ -135,6 +145,16 @@ export function createBackupStore(list: readonly Backup[]): BackupStore {
     find(id) {
       const i = indexOf(id);
       return i < 0 ? undefined : at(i);
+    },
+    devices() {
+      // Read by column: a group per device from typed arrays, no lookup per backup.
+      const count = new Float64Array(devices.names.length);
+      const bytes = new Float64Array(devices.names.length);
+      for (let i = 0; i < length; i++) {
+        count[device[i]!]!++;
+        bytes[device[i]!]! += sizeOfBytes(sizes[i]!);
+      }
+      return devices.names.map((name, d) => ({ name, count: count[d]!, bytes: bytes[d]! })).filter((g) => g.count > 0);
     },
     remove(id) {
       const gone = indexOf(id);

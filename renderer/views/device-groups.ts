@@ -23,13 +23,15 @@ export function sizeOf(b: Backup): number {
 /** The groups of a plain list, or of the window's store (read by column, no object per backup). */
 export function groupByDevice(list: readonly Backup[] | BackupStore, thisDevice: string | null): DeviceGroup[] {
   const groups = new Map<string, DeviceGroup>();
-  const store = Array.isArray(list) ? null : (list as BackupStore);
-  for (let i = 0; i < list.length; i++) {
-    const device = store ? store.deviceName(i) : (list as readonly Backup[])[i]!.deviceName;
-    let g = groups.get(device);
-    if (!g) groups.set(device, (g = { device, thisComputer: device === thisDevice, count: 0, bytes: 0 }));
-    g.count++;
-    g.bytes += sizeOfBytes(store ? store.bytes(i) : (list as readonly Backup[])[i]!.bytes);
+  if (!Array.isArray(list)) {
+    for (const d of (list as BackupStore).devices()) groups.set(d.name, { device: d.name, thisComputer: d.name === thisDevice, count: d.count, bytes: d.bytes });
+  } else {
+    for (const b of list as readonly Backup[]) {
+      let g = groups.get(b.deviceName);
+      if (!g) groups.set(b.deviceName, (g = { device: b.deviceName, thisComputer: b.deviceName === thisDevice, count: 0, bytes: 0 }));
+      g.count++;
+      g.bytes += sizeOf(b);
+    }
   }
   return [...groups.values()].sort((a, b) => Number(b.thisComputer) - Number(a.thisComputer) || a.device.localeCompare(b.device));
 }

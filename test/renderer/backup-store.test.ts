@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { createBackupStore, type BackupStore } from '../../renderer/backup-store.js';
 import { PLATFORMS, type Backup } from '../../main/api/wire.js';
 import { sortNewestFirst } from '../../main/api/backup-order.js';
+import { groupByDevice } from '../../renderer/views/device-groups.js';
 
 /** Every field but `createdReadable`, which the window never reads. */
 function shown(b: Backup): Omit<Backup, 'createdReadable'> {
@@ -79,5 +80,14 @@ test('removing a backup keeps every other one, in order, with its odd values', (
     expected.splice(gone, 1);
     assert.deepEqual(all(store), expected);
     assert.throws(() => store.at(store.length), RangeError);
+  }), { numRuns: 300 });
+});
+
+test('the device groups read from the store are those of the list', () => {
+  fc.assert(fc.property(list, fc.constantFrom('me', 'desk', null), fc.nat(), (input, thisDevice, pick) => {
+    const store = createBackupStore(input);
+    assert.deepEqual(groupByDevice(store, thisDevice), groupByDevice(input, thisDevice));
+    if (store.length > 0) store.remove(store.id(pick % store.length));
+    assert.deepEqual(groupByDevice(store, thisDevice), groupByDevice(all(store), thisDevice));
   }), { numRuns: 300 });
 });
