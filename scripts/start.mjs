@@ -13,11 +13,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const env = process.env;
-// The headless daemon waits for days between backups: V8's lite mode (no optimising compiler,
-// heap sized for memory) keeps it ≈ 17 MiB lighter (bench/README.md, "Idle daemon"). Given on
-// node's command line, where V8 flags belong: Node's docs warn that v8.setFlagsFromString after
-// start-up "may result in unpredictable behavior, including crashes and data loss".
-const DAEMON_NODE_FLAGS = ['--lite-mode'];
+// The headless daemon waits for days between backups: without V8's optimising compiler and with a
+// 1 MiB young generation it is ≈ 8 MiB lighter (bench/README.md, "Idle daemon"). Given on node's
+// command line, where V8 flags belong (Node's docs warn that v8.setFlagsFromString after start-up
+// "may result in unpredictable behavior, including crashes and data loss"). Not --lite-mode: it
+// switches WebAssembly off, and Node's own fetch (undici's llhttp) then crashes the process.
+const DAEMON_NODE_FLAGS = ['--no-opt', '--max-semi-space-size=1'];
 const say = (line) => process.stdout.write(`${line}\n`);
 
 /** The Electron binary when its runtime is installed (node_modules/electron/path.txt names it). */

@@ -108,8 +108,8 @@ export const idleSection: Section = {
     const windowMs = ctx.quick ? 10_000 : 60_000;
     const emu = await emulatorWith(ctx.tmp, 20);
     // The same daily schedule as the issue: nothing is due during the window.
-    // As `npm start` runs it when Electron cannot start: node --lite-mode (scripts/start.mjs says why).
-    const daemon = launch(ctx.root, ctx.tmp, 'daemon', ['--lite-mode', 'bin/pieces-backup.js', '--config-dir', path.join(ctx.tmp, 'config'), '--url', emu.url, 'daemon', '--schedule', '0 3 * * *']);
+    // As `npm start` runs it when Electron cannot start: node --no-opt --max-semi-space-size=1 (scripts/start.mjs says why).
+    const daemon = launch(ctx.root, ctx.tmp, 'daemon', ['--no-opt', '--max-semi-space-size=1', 'bin/pieces-backup.js', '--config-dir', path.join(ctx.tmp, 'config'), '--url', emu.url, 'daemon', '--schedule', '0 3 * * *']);
     // As a person runs it from a shell (`pieces-backup daemon`): node's default V8 settings.
     const plain = launch(ctx.root, ctx.tmp, 'plain', ['bin/pieces-backup.js', '--config-dir', path.join(ctx.tmp, 'config-plain'), '--url', emu.url, 'daemon', '--schedule', '0 3 * * *']);
     // The same daemon with PiecesOS gone: its live watch retries, at most once a minute once its
@@ -188,12 +188,12 @@ export const idleSection: Section = {
         {
           section: S, metric: 'resident memory (peak in window)', value: peakD / MiB, unit: 'MiB',
           baseline: { label: 'idle node, MiB', value: peakB / MiB }, ratio: peakD / peakB, target: '≤ 1.35× idle node', pass: peakD / peakB <= 1.35,
-          note: `node --lite-mode, as npm start runs the daemon; ${(peakD / 1e6).toFixed(1)} MB; at the window's end ${(d1.rss / MiB).toFixed(1)} MiB; at exit, daemon: ${dt.memory}; idle node: ${bt.memory}`,
+          note: `node --no-opt --max-semi-space-size=1, as npm start runs the daemon; ${(peakD / 1e6).toFixed(1)} MB; at the window's end ${(d1.rss / MiB).toFixed(1)} MiB; at exit, daemon: ${dt.memory}; idle node: ${bt.memory}`,
         },
         {
           section: S, metric: 'resident memory, plain `pieces-backup daemon` (peak in window)', value: peakP / MiB, unit: 'MiB',
           baseline: { label: 'idle node, MiB', value: peakB / MiB }, ratio: peakP / peakB, target: '≤ 1.35× idle node', pass: peakP / peakB <= 1.35,
-          note: 'node without V8 flags, as a shell or a service file runs the CLI unless it adds --lite-mode (README, "Daemon")',
+          note: 'node without V8 flags, as a shell or a service file runs the CLI unless it adds those flags (README, the CLI's daemon command)',
         },
       ];
       return rows;

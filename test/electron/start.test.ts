@@ -64,6 +64,9 @@ test('no PiecesOS and no Electron runtime: one-line notice, emulator fallback, d
   await run.waitFor(/daemon started/i);
   const lines = run.output().split('\n');
   assert.equal(lines.filter((l) => /running the headless daemon instead/.test(l)).length, 1, 'the reason is said once, on one line');
+  // The daemon's node flags must not cost it a feature or print V8's own warnings: --lite-mode
+  // switched WebAssembly off ("Warning: disabling flag --expose_wasm"), which crashes fetch.
+  assert.doesNotMatch(run.output(), /Warning: disabling flag|conflicting flags/);
   // Demo mode is unmistakable: npm start's first line says these are not the person's Pieces data.
   assert.equal(lines[0], 'Demo mode — using the built-in emulator, not your Pieces data');
   assert.match(lines[1]!, /^Electron's runtime is not installed \(run: node node_modules\/electron\/install\.js\) — running the headless daemon instead\.$/);
