@@ -193,7 +193,7 @@ export const idleSection: Section = {
         {
           section: S, metric: 'resident memory, plain `pieces-backup daemon` (peak in window)', value: peakP / MiB, unit: 'MiB',
           baseline: { label: 'idle node, MiB', value: peakB / MiB }, ratio: peakP / peakB, target: '≤ 1.35× idle node', pass: peakP / peakB <= 1.35,
-          note: 'node without V8 flags, as a shell or a service file runs the CLI unless it adds those flags (README, the CLI's daemon command)',
+          note: 'node without V8 flags, as a shell or a service file runs the CLI unless it adds those flags (README, the daemon command)',
         },
       ];
       return rows;
