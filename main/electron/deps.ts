@@ -2,7 +2,7 @@
 // them as a parameter: main.ts passes the real modules and tests pass a recording stand-in;
 // tsc checks both against electron.d.ts (main.ts and the stand-in use `satisfies ElectronDeps`).
 import type {
-  App, BrowserWindow, BrowserWindowConstructorOptions, Details, Event, IpcMain, Menu, MenuItemConstructorOptions, MessageBoxSyncOptions, Notification,
+  App, BaseWindow, BrowserWindow, BrowserWindowConstructorOptions, Details, Event, IpcMain, Menu, MenuItemConstructorOptions, MessageBoxSyncOptions, Notification,
   NotificationConstructorOptions, Protocol, RenderProcessGoneDetails, Session, Shell, Tray, WebContents,
 } from 'electron';
 
@@ -29,6 +29,10 @@ export type WindowLike = Pick<BrowserWindow, 'loadURL' | 'show' | 'focus' | 'res
   on: Listen<'closed', () => void> & Listen<'page-title-updated', (event: Event, title: string) => void>;
   once: Listen<'ready-to-show', () => void>;
 };
+
+/** The window a message box attaches to: a slice of Electron's BaseWindow, which every
+ * BrowserWindow (so every WindowLike) is; Electron's own `dialog` takes it where a BaseWindow goes. */
+export type ParentWindow = Pick<BaseWindow, 'isDestroyed' | 'show' | 'focus'>;
 
 export type TrayLike = Pick<Tray, 'setImage' | 'setToolTip' | 'setTitle' | 'destroy'> & {
   setContextMenu(menu: MenuLike | null): void;
@@ -66,7 +70,7 @@ export interface ElectronDeps {
   shell: Pick<Shell, 'openPath'>;
   /** Asks before closing a window with unsaved settings (optional: without it the page's
    * beforeunload is ignored and the window closes, rather than refusing to close in silence). */
-  dialog?: { showMessageBoxSync(options: MessageBoxSyncOptions): number };
+  dialog?: { showMessageBoxSync(window: ParentWindow, options: MessageBoxSyncOptions): number };
   protocol: Pick<Protocol, 'handle' | 'registerSchemesAsPrivileged'>;
   session: {
     defaultSession: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & {

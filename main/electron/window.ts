@@ -1,7 +1,7 @@
 // The one small window. Closing it destroys it (no hidden renderer lingers while idle); the
 // tray opens a fresh one, which asks the core for the whole state at once on load.
 import type { BrowserWindowConstructorOptions, Event } from 'electron';
-import type { ElectronDeps, WindowLike } from './deps.js';
+import type { ElectronDeps, ParentWindow, WindowLike } from './deps.js';
 import type { WindowView } from '../ipc/contract.js';
 import { APP_ORIGIN } from './security.js';
 
@@ -67,11 +67,16 @@ export interface WindowManager {
  * `event.preventDefault()` will ignore the `beforeunload` event handler and allow the page to be
  * unloaded." So main asks, with a synchronous message box (the event needs the answer at once).
  */
-export function confirmUnload(dialog: NonNullable<ElectronDeps['dialog']> | undefined): (event: Event) => void {
+export function confirmUnload(dialog: NonNullable<ElectronDeps['dialog']> | undefined, win: ParentWindow): (event: Event) => void {
   return (event) => {
     // No dialog to ask with: closing wins over a window that cannot be closed.
+    // The window is the box's parent (Electron's docs, dialog.showMessageBoxSync([window, ]options),
+    // https://www.electronjs.org/docs/latest/api/dialog#dialogshowmessageboxsyncwindow-options:
+    // "The `window` argument allows the dialog to attach itself to a parent window, making it
+    // modal"): on macOS a sheet on the window being closed, not a free-floating box that can end
+    // up behind it while the window waits for the answer.
     const choice = dialog
-      ? dialog.showMessageBoxSync({
+      ? dialog.showMessageBoxSync(win, {
         type: 'question',
         title: 'Pieces Backup',
         message: 'Your changes to Settings are not saved.',
@@ -109,7 +114,7 @@ export function createWindowManager(
       w.on('closed', () => { if (win === w) win = null; });
       // Keep our title (it may say "Emulator") instead of the page's <title>.
       w.on('page-title-updated', (event) => event.preventDefault());
-      w.webContents.on?.('will-prevent-unload', confirmUnload(deps.dialog));
+      w.webContents.on?.('will-prevent-unload', confirmUnload(deps.dialog, w));
       w.once('ready-to-show', () => w.show());
       w.loadURL(windowUrl(section)).catch((e: unknown) => opts.onError?.(e));
       return w;
