@@ -1,21 +1,20 @@
 // `pieces-backup delete <id>` cannot be undone, so it asks first. On a real terminal (a
-// pseudo-terminal from util-linux's `script`, as restore-tty.test.ts does) it shows what will be
+// pseudo-terminal from util-linux's `script`: helpers/pty.ts) it shows what will be
 // deleted and asks y/N; off a terminal it refuses without --yes (exit 2) and deletes nothing;
 // --yes deletes at once. Either way it says what was deleted, and an id PiecesOS no longer has
 // (HTTP 404) is said plainly, not as "HTTP 404".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
-import { CLI, runCliProcess } from '../helpers/cli.js';
+import { runCliProcess } from '../helpers/cli.js';
+import { runCliOnTerminal, skipWithoutPty } from '../helpers/pty.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 import { HOSTILE, RAW_CONTROLS, json, startHostileServer, wireBackup } from './hostile-server.js';
 
-const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
-const skip = hasScript ? false : 'util-linux `script` (a pseudo-terminal) is not installed';
+const skip = skipWithoutPty;
 
 type Emu = Awaited<ReturnType<typeof startEmulator>>;
 let emu: Emu;
@@ -48,29 +47,8 @@ async function ids(): Promise<string[]> {
   return (JSON.parse(r.stdout) as Array<{ id: string }>).map((b) => b.id);
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** Runs the CLI on a pseudo-terminal; types `answer` once the question is shown. */
-function onTerminal(args: string[], answer: string): Promise<{ code: number | null; screen: string }> {
-  const command = [process.execPath, CLI, '--url', emu.url, '--config-dir', configDir, ...args].map(quote).join(' ');
-  const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PIECES_OS_URL: undefined } as NodeJS.ProcessEnv });
-  let screen = '';
-  let typed = false;
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    screen += d;
-    if (!typed && screen.includes('[y/N] ')) {
-      typed = true;
-      child.stdin.write(answer);
-    }
-  });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, screen });
-    }),
-  );
-}
+/** Runs the CLI against this file's emulator and settings on a pseudo-terminal; types `answer` once the question is shown. */
+const onTerminal = (args: string[], answer: string) => runCliOnTerminal(['--url', emu.url, '--config-dir', configDir, ...args], answer);
 
 test('off a terminal without --yes: exit 2, a sentence saying to add --yes, nothing deleted (and --json says it as a usage error)', async () => {
   const made = await makeBackup();

@@ -4,15 +4,14 @@
 // restores only after "y".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
-import { CLI, runCliProcess } from '../helpers/cli.js';
+import { runCliProcess } from '../helpers/cli.js';
+import { runCliOnTerminal, skipWithoutPty } from '../helpers/pty.js';
 
-const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
-const skip = hasScript ? false : 'util-linux `script` (a pseudo-terminal) is not installed';
+const skip = skipWithoutPty;
 
 type Emu = Awaited<ReturnType<typeof startEmulator>>;
 let emu: Emu;
@@ -30,29 +29,8 @@ after(async () => {
   await rm(configDir, { recursive: true, force: true });
 });
 
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** Runs the CLI on a pseudo-terminal; types `answer` once the question is shown. */
-function onTerminal(args: string[], answer: string): Promise<{ code: number | null; screen: string }> {
-  const command = [process.execPath, CLI, '--url', emu.url, '--config-dir', configDir, ...args].map(quote).join(' ');
-  const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PIECES_OS_URL: undefined } as NodeJS.ProcessEnv });
-  let screen = '';
-  let typed = false;
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    screen += d;
-    if (!typed && screen.includes('[y/N] ')) {
-      typed = true;
-      child.stdin.write(answer);
-    }
-  });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, screen });
-    }),
-  );
-}
+/** Runs the CLI against this file's emulator and settings on a pseudo-terminal; types `answer` once the question is shown. */
+const onTerminal = (args: string[], answer: string) => runCliOnTerminal(['--url', emu.url, '--config-dir', configDir, ...args], answer);
 
 async function backupThenChange(tag: string): Promise<{ id: string; marker: string }> {
   const r = await runCliProcess(['--url', emu.url, '--config-dir', configDir, '--json', 'create']);
