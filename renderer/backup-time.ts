@@ -1,11 +1,9 @@
 // How the backup list writes a backup's time: the thing people look for, so short and never cut
 // ("Today, 02:29", "Yesterday, 18:00", "Nov 27, 02:29", "Nov 27, 2025, 02:29"), and in the details
 // the exact time with its zone. The clock follows the system's locale and 12/24-hour choice.
-// The clock and the day come from the one shared formatter (main/shared/time-format.ts), so the
-// list writes times as the tray, notifications and the CLI do.
-import { dayDelta, formatClock, formatDay } from '../main/shared/time-format.js';
-
-const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' });
+// The clock, the day and the exact time come from the one shared formatter
+// (main/shared/time-format.ts), so the list writes times as the tray, notifications and the CLI do.
+import { dayDelta, formatClock, formatDay, formatExact } from '../main/shared/time-format.js';
 
 /** "Today, 02:29"; the server's raw text when it is not a date. */
 export function listTime(iso: string, now: number = Date.now()): string {
@@ -17,8 +15,8 @@ export function listTime(iso: string, now: number = Date.now()): string {
   return `${day}, ${formatClock(d)}`;
 }
 
-/** "Saturday, November 28, 2026 at 02:29:05 UTC": the exact local time with its zone. */
+/** "Saturday, November 28, 2026 at 2:29:05 AM UTC": the exact local time with its zone. */
 export function exactTime(iso: string): string {
   const t = Date.parse(iso);
-  return Number.isNaN(t) ? iso || '—' : exact.format(t);
+  return Number.isNaN(t) ? iso || '—' : formatExact(new Date(t));
 }

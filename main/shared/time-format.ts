@@ -87,6 +87,12 @@ export function formatDayTime(d: Date, now: Date): string {
   return formatDateTime(d, now);
 }
 
+/** "Friday, November 27, 2026 at 3:30:05 PM GMT+1": the exact time with its zone, for a backup's
+ * details, where a person compares it with another machine's clock. */
+export function formatExact(d: Date): string {
+  return fmt({ weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit', timeZoneName: 'short' }).format(d);
+}
+
 /** "3:30 PM" on `now`'s day, "Nov 29, 3:30 PM" another day: for "at …" in a sentence. */
 export function formatAt(d: Date, now: Date): string {
   return dayDelta(d, now) === 0 ? formatClock(d) : formatDateTime(d, now);

@@ -10,7 +10,7 @@ import { el, replaceChildren, setText, show } from '../dom.js';
 import { formatBytes, formatDate, formatRunTime } from '../format.js';
 import { checkBaseUrl } from '../../main/api/base-url.js';
 import { EVERY_N_HOURS, EVERY_N_HOURS_HINT } from '../../main/settings/every-n-hours.js';
-import { formatClock } from '../../main/shared/time-format.js';
+import { dayDelta, formatClock } from '../../main/shared/time-format.js';
 
 type Answer<T> = Promise<{ ok: true; value: T } | { ok: false; error: IpcError }>;
 export type PauseChoice = '1h' | 'tomorrow' | 'resume';
@@ -82,17 +82,19 @@ export function optionalInt(raw: string, min: number, max: number, what: string)
   return n;
 }
 
-const startOfDay = (t: number) => new Date(new Date(t).setHours(0, 0, 0, 0)).getTime();
+/** Midnight exactly: what "Pause until tomorrow" sets. */
+const atMidnight = (d: Date): boolean => d.getHours() === 0 && d.getMinutes() === 0 && d.getSeconds() === 0 && d.getMilliseconds() === 0;
 
 /** "Paused until 15:30" (the locale's clock), "… until tomorrow", "… until you resume". */
 export function pauseText(pausedUntil: string, now: number = Date.now()): string {
   if (pausedUntil === 'resume') return 'Automatic backups are paused until you resume them.';
   const t = Date.parse(pausedUntil);
   if (Number.isNaN(t)) return 'Automatic backups are paused.';
-  const days = Math.round((startOfDay(t) - startOfDay(now)) / 86_400_000);
-  if (days === 0) return `Paused until ${formatClock(new Date(t))}`;
-  if (days === 1) return t === startOfDay(t) ? 'Paused until tomorrow' : `Paused until tomorrow at ${formatClock(new Date(t))}`;
-  return `Paused until ${formatRunTime(pausedUntil)}`;
+  const until = new Date(t);
+  const days = dayDelta(until, new Date(now));
+  if (days === 0) return `Paused until ${formatClock(until)}`;
+  if (days === 1) return atMidnight(until) ? 'Paused until tomorrow' : `Paused until tomorrow at ${formatClock(until)}`;
+  return `Paused until ${formatRunTime(pausedUntil, now)}`;
 }
 
 const backups = (n: number) => `${n.toLocaleString()} older backup${n === 1 ? '' : 's'}`;

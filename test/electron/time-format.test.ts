@@ -2,7 +2,7 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  formatAt, formatAtIso, formatClock, formatDateTime, formatDateTimeIso, formatDayTime, formatTimeOfDay, formatWeekdayDateTime, setTimeStyle,
+  formatAt, formatAtIso, formatClock, formatDateTime, formatDateTimeIso, formatDayTime, formatExact, formatTimeOfDay, formatWeekdayDateTime, setTimeStyle,
 } from '../../main/shared/time-format.js';
 import { platformName } from '../../main/shared/platform-name.js';
 
@@ -55,6 +55,29 @@ test('a schedule\'s time of day is written like any other time', () => {
   setTimeStyle({ locale: 'en-GB' });
   assert.equal(formatTimeOfDay('08:15'), '8:15');
   assert.equal(formatTimeOfDay('garbage'), 'garbage');
+});
+
+test('the exact time (a backup\'s details): the whole date, the time with seconds and the time zone, in the chosen locale and clock', () => {
+  const d = new Date(2026, 10, 27, 15, 30, 5);
+  const zone = (locale: string) => new Intl.DateTimeFormat(locale, { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')!.value;
+  setTimeStyle({ locale: 'en-US' });
+  const us = formatExact(d);
+  assert.match(us, /^Friday, November 27, 2026\b/);
+  assert.match(us, /\b3:30:05\sPM\b/);
+  assert.ok(us.endsWith(zone('en-US')), `${us} ends with the zone`);
+  setTimeStyle({ locale: 'en-GB' });
+  const gb = formatExact(d);
+  assert.match(gb, /^Friday,? 27 November 2026\b/);
+  assert.match(gb, /\b15:30:05\b/);
+  assert.ok(gb.endsWith(zone('en-GB')), `${gb} ends with the zone`);
+  setTimeStyle({ locale: 'de-DE' });
+  assert.match(formatExact(d), /^Freitag, 27\. November 2026\b.*\b15:30:05\b/);
+  // The system's 12/24-hour choice wins over the locale's, as for every other time.
+  setTimeStyle({ locale: 'en-US', hour12: false });
+  assert.match(formatExact(d), /\b15:30:05\b/);
+  assert.doesNotMatch(formatExact(d), /\b(AM|PM)\b/);
+  setTimeStyle({ locale: 'en-GB', hour12: true });
+  assert.match(formatExact(d), /\b3:30:05\s?pm\b/i);
 });
 
 test('a locale Intl rejects falls back to the default instead of throwing', () => {

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exactTime, listTime } from '../../renderer/backup-time.js';
+import { formatExact, setTimeStyle } from '../../main/shared/time-format.js';
 import { groupByDevice } from '../../renderer/views/device-groups.js';
 import type { Backup } from '../../main/api/wire.js';
 
@@ -26,8 +27,25 @@ test('the details give the exact time with seconds and a time zone', () => {
   const text = exactTime('2026-11-28T02:29:05Z');
   assert.match(text, /:05/);
   assert.match(text, /2026/);
-  assert.equal(text, new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' }).format(Date.parse('2026-11-28T02:29:05Z')));
   assert.equal(exactTime('garbage'), 'garbage');
+  assert.equal(exactTime(''), '—');
+});
+
+test('the exact time follows the app\'s locale and 12/24-hour choice (setTimeStyle), like every other time', () => {
+  const iso = '2026-11-28T14:29:05Z';
+  try {
+    setTimeStyle({ locale: 'de-DE', hour12: true });
+    const de = exactTime(iso);
+    assert.match(de, /2026/);
+    assert.match(de, /November/, 'German month');
+    assert.match(de, /(Freitag|Samstag|Sonntag)/, 'German weekday');
+    assert.match(de, /\b(AM|PM)\b/, 'the 12-hour clock chosen, though German uses 24 hours');
+    assert.equal(de, formatExact(new Date(iso)), 'the one shared formatter');
+    setTimeStyle({ locale: 'en-US', hour12: false });
+    assert.doesNotMatch(exactTime(iso), /\b(AM|PM)\b/, 'the 24-hour clock chosen, though en-US uses 12 hours');
+  } finally {
+    setTimeStyle({});
+  }
 });
 
 test('device groups: this computer first, then the others by name, with counts and sizes (bad sizes count as 0)', () => {

@@ -200,7 +200,8 @@ test('a row opens its details (id, exact time with zone, device, platform, versi
     const r = await window.piecesBackup!.invoke('backups:list');
     return (r as { ok: true; value: { id: string; created: string }[] }).value.find((b) => b.id === bid)!.created;
   }, id);
-  const expected = await page.evaluate((iso) => new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' }).format(new Date(iso)), created);
+  // The whole date, the time to the second and the zone's name, in the page's (the system's) locale.
+  const expected = await page.evaluate((iso) => new Intl.DateTimeFormat(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit', timeZoneName: 'short' }).format(new Date(iso)), created);
   assert.equal(field.Made, expected);
   assert.match(field.Made ?? '', /\d:\d\d:\d\d.*(UTC|GMT|[A-Z]{2,5})/);
   // Labelled actions, no bare ✕.
