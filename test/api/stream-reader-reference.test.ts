@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { ProgressStreamReader } from '../../main/api/stream-reader.js';
 import { BackupsApiError } from '../../main/api/errors.js';
 import { ReferenceStreamReader } from '../helpers/reference-stream-reader.js';
+import { cut } from '../helpers/chunks.js';
 
 interface Outcome { values: unknown[]; carried: boolean[]; error: string | null }
 
@@ -24,16 +25,6 @@ function run(make: (onValue: (v: unknown) => void) => Reader, chunks: Uint8Array
     if (!(e instanceof BackupsApiError)) throw e;
     return { values, carried, error: `${e.kind}: ${e.message}` };
   }
-}
-
-function cut(bytes: Uint8Array, sizes: number[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let pos = 0, k = 0; pos < bytes.length; k++) {
-    const size = sizes[k % sizes.length]!;
-    out.push(bytes.subarray(pos, pos + size));
-    pos += size;
-  }
-  return out;
 }
 
 function sameAsReference(text: string | Uint8Array, sizes: number[], contentType: string | null, maxValueChars?: number): void {

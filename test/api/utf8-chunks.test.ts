@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Utf8Chunks } from '../../main/api/utf8-chunks.js';
+import { cut } from '../helpers/chunks.js';
 
 /** What TextDecoder makes of the same chunks in streaming mode: the behaviour Utf8Chunks must equal. */
 function textDecoderOf(chunks: Uint8Array[]): string {
@@ -11,16 +12,6 @@ function textDecoderOf(chunks: Uint8Array[]): string {
 function utf8ChunksOf(chunks: Uint8Array[]): string {
   const d = new Utf8Chunks();
   return chunks.map((c) => d.decode(c)).join('') + d.end();
-}
-
-function cut(bytes: Uint8Array, sizes: number[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let pos = 0, k = 0; pos < bytes.length; k++) {
-    const size = sizes[k % sizes.length]!;
-    out.push(bytes.subarray(pos, pos + size));
-    pos += size;
-  }
-  return out;
 }
 
 test('utf8 chunks: multi-byte characters cut anywhere decode as one, a leading BOM is dropped', () => {
