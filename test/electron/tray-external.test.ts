@@ -4,15 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTrayMenu, trayTooltip } from '../../main/electron/tray-menu.js';
 import { externalRunLine } from '../../main/shared/external-run-text.js';
-import type { ConnectionInfo, EngineState } from '../../main/engine/types.js';
+import type { EngineState } from '../../main/engine/types.js';
+import { conn, idle as idleScheduled, now, settings } from '../helpers/tray-states.js';
 
-const now = new Date(2026, 10, 27, 17, 0, 0);
-const idle: EngineState = {
-  phase: 'idle', running: null, pausedUntil: null, lastError: null,
-  lastSuccess: { at: new Date(2026, 10, 27, 16, 55).toISOString(), bytes: 12_300_000 }, nextRun: null, retry: null,
-};
-const conn: ConnectionInfo = { url: 'http://127.0.0.1:39300', source: 'discovered', version: '12.0.0', reachable: true };
-const settings = { startAtLogin: false };
+const idle: EngineState = { ...idleScheduled, nextRun: null };
 const statusOf = (state: EngineState) => buildTrayMenu({ state, settings, connection: conn, now }).filter((i) => i.id?.startsWith('status-')).map((i) => i.label);
 
 test('externalRunLine: kind and percentage, rounded and clamped, none before one is known', () => {

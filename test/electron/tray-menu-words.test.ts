@@ -6,15 +6,8 @@ import assert from 'node:assert/strict';
 import { buildTrayMenu, statusLines, toMenuTemplate, trayTooltip, type TrayAction, type TrayMenuItem } from '../../main/electron/tray-menu.js';
 import { setTimeStyle } from '../../main/shared/time-format.js';
 import type { ConnectionInfo, EngineState } from '../../main/engine/types.js';
+import { at, conn, idle, now, settings } from '../helpers/tray-states.js';
 
-const now = new Date(2026, 10, 27, 17, 0, 0);
-const at = (h: number, m: number, dayOffset = 0): string => new Date(2026, 10, 27 + dayOffset, h, m).toISOString();
-const idle: EngineState = {
-  phase: 'idle', running: null, pausedUntil: null, lastError: null,
-  lastSuccess: { at: at(16, 55), bytes: 12_300_000 }, nextRun: at(18, 0), retry: null,
-};
-const conn: ConnectionInfo = { url: 'http://127.0.0.1:39300', source: 'discovered', version: '12.0.0', reachable: true };
-const settings = { startAtLogin: false };
 const menuOf = (state: EngineState, connection: ConnectionInfo | null = conn, emulator = false): TrayMenuItem[] => buildTrayMenu({ state, settings, connection, now, emulator });
 const top = (items: TrayMenuItem[]): string[] => items.filter((i) => i.label && !i.id?.startsWith('status-')).map((i) => i.label!);
 const byId = (items: TrayMenuItem[], id: string): TrayMenuItem | undefined => items.find((i) => i.id === id);

@@ -4,20 +4,10 @@ import { buildTrayMenu, trayTooltip, toMenuTemplate, statusLines, type TrayMenuI
 import { formatAgo, formatBytes, formatWhen } from '../../main/shared/format.js';
 import { setTimeStyle } from '../../main/shared/time-format.js';
 import type { ConnectionInfo, EngineState } from '../../main/engine/types.js';
+import { at, conn, idle, now, settings } from '../helpers/tray-states.js';
 
 // Times follow the locale (time-format.test.ts shows both clocks): a 24-hour one here.
 setTimeStyle({ locale: 'en-GB' });
-
-// Local-time dates so the expectations hold in any time zone.
-const now = new Date(2026, 10, 27, 17, 0, 0);
-const at = (h: number, m: number, dayOffset = 0): string => new Date(2026, 10, 27 + dayOffset, h, m).toISOString();
-
-const idle: EngineState = {
-  phase: 'idle', running: null, pausedUntil: null, lastError: null,
-  lastSuccess: { at: at(16, 55), bytes: 12_300_000 }, nextRun: at(18, 0), retry: null,
-};
-const conn: ConnectionInfo = { url: 'http://127.0.0.1:39300', source: 'discovered', version: '12.0.0', reachable: true };
-const settings = { startAtLogin: false };
 
 const find = (items: TrayMenuItem[], id: string): TrayMenuItem | undefined => {
   for (const i of items) {

@@ -5,11 +5,9 @@ import assert from 'node:assert/strict';
 import { buildTrayMenu, trayTooltip } from '../../main/electron/tray-menu.js';
 import { trayIconFile } from '../../main/electron/tray-icons.js';
 import type { ConnectionInfo, EngineState } from '../../main/engine/types.js';
+import { at, conn as reachable, now, settings } from '../helpers/tray-states.js';
 
-const now = new Date(2026, 10, 27, 17, 0, 0);
-const at = (h: number, m: number, dayOffset = 0): string => new Date(2026, 10, 27 + dayOffset, h, m).toISOString();
-const conn: ConnectionInfo = { url: 'http://127.0.0.1:39300', source: 'discovered', version: '12.0.0', reachable: false };
-const settings = { startAtLogin: false };
+const conn: ConnectionInfo = { ...reachable, reachable: false };
 const labels = (state: EngineState): string[] =>
   buildTrayMenu({ state, settings, connection: conn, now }).filter((i) => i.id?.startsWith('status-')).map((i) => i.label ?? '');
 

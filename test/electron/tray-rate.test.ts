@@ -8,9 +8,9 @@ import { createTrayController, type TrayView } from '../../main/electron/tray.js
 import { ManualClock } from '../../main/engine/clock.js';
 import type { AppCore } from '../../main/core/types.js';
 import type { EngineState } from '../../main/engine/types.js';
+import { blankIdle as idle } from '../helpers/tray-states.js';
 import { createStandIn, StandInEvent, StandInTray } from './electron-standin.js';
 
-const idle: EngineState = { phase: 'idle', running: null, pausedUntil: null, lastError: null, lastSuccess: null, nextRun: null, retry: null };
 const running = (percentage: number): EngineState => ({
   ...idle, phase: 'running', running: { trigger: 'manual', startedAt: '2026-11-27T10:00:00.000Z', status: 'IN-PROGRESS', percentage },
 });

@@ -13,15 +13,12 @@ import { createTrayController, isUrgentChange, type TrayView } from '../../main/
 import { ManualClock } from '../../main/engine/clock.js';
 import { formatDateTimeIso } from '../../main/shared/time-format.js';
 import type { AppCore } from '../../main/core/types.js';
-import type { ConnectionInfo, EngineState } from '../../main/engine/types.js';
+import type { EngineState } from '../../main/engine/types.js';
+import { blankIdle as idle, conn, now, settings } from '../helpers/tray-states.js';
 import { createStandIn, StandInTray } from './electron-standin.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const now = new Date(2026, 10, 27, 17, 0, 0);
 const created = new Date(2026, 10, 20, 14, 2, 0).toISOString();
-const idle: EngineState = { phase: 'idle', running: null, pausedUntil: null, lastError: null, lastSuccess: null, nextRun: null, retry: null };
-const conn: ConnectionInfo = { url: 'http://127.0.0.1:39300', source: 'discovered', version: '12.0.0', reachable: true };
-const settings = { startAtLogin: false };
 
 const restoring = (phase: 'safety-backup' | 'restore', percentage: number | null): EngineState => ({
   ...idle,

@@ -4,13 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { trayTooltip } from '../../main/electron/tray-menu.js';
-import type { ConnectionInfo, EngineState } from '../../main/engine/types.js';
+import type { EngineState } from '../../main/engine/types.js';
+import { blankIdle as idle, conn, now, settings } from '../helpers/tray-states.js';
 
-const now = new Date(2026, 10, 27, 17, 0, 0);
 const ago = (sec: number): string => new Date(now.getTime() - sec * 1000).toISOString();
-const conn: ConnectionInfo = { url: 'http://127.0.0.1:39300', source: 'discovered', version: '12.0.0', reachable: true };
-const settings = { startAtLogin: false };
-const idle: EngineState = { phase: 'idle', running: null, pausedUntil: null, lastError: null, lastSuccess: null, nextRun: null, retry: null };
 const tip = (state: EngineState) => trayTooltip({ state, settings, connection: conn, now });
 
 test('a backup under way: elapsed time, then about how long it has left', () => {
