@@ -179,14 +179,16 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     conn.update(connection, backupsError, runProblem);
   }
 
-  /** This computer's device name, for telling another device's backup in the restore dialog. The
-   * contract has no channel of its own for it: the retention dry run reports the very name the
-   * engine uses, and a policy with no rule in force plans no deletion. Kept once known. */
+  /** This computer's device name (the engine's device identity), for marking its backups and
+   * telling another device's backup in the restore dialog: the snapshot's, kept once known. While
+   * it is not, a later list asks a fresh snapshot (PiecesOS may only name this computer once a
+   * backup was made here); nothing is asked before the first snapshot has answered (it will say). */
   let thisDevice: string | null = null;
+  let snapshotSeen = false;
   let lookingUp: Promise<string | null> | null = null;
   async function lookUpThisDevice(): Promise<string | null> {
-    if (thisDevice !== null) return thisDevice;
-    lookingUp ??= call(bridge, 'retention:preview', { enabled: false, keepLast: null, maxAgeDays: null, includeOtherDevices: true }).then((r) => {
+    if (thisDevice !== null || !snapshotSeen) return thisDevice;
+    lookingUp ??= call(bridge, 'app:snapshot').then((r) => {
       lookingUp = null;
       if (r.ok && r.value.thisDevice) thisDevice = r.value.thisDevice;
       return thisDevice;
@@ -250,10 +252,14 @@ function start(bridge: PiecesBackupBridge, root: HTMLElement): void {
     const snap: Snapshot = r.value;
     connection = snap.connection;
     backupsError = snap.backupsError;
+    thisDevice ??= typeof snap.thisDevice === 'string' && snap.thisDevice !== '' ? snap.thisDevice : null;
     if (!listSeen) {
       setBackups(snap.backups);
       table.setUpdated(snap.backupsUpdatedAt);
+    } else {
+      learnThisComputer();
     }
+    snapshotSeen = true;
     // The list shown may be the one the app cached when a window was last open: refresh it in the
     // background (the answer, not only event:backups, which a stream still connecting may miss).
     // A stale list is said to be one; with no list at all the banner already says why.

@@ -204,7 +204,16 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
     // window waits for PiecesOS.
     listShown = true;
     if (lastBackups === null) await refreshBackups();
-    return { state: engine.getState(), connection, settings: settings.get(), backups: lastBackups, backupsError, backupsUpdatedAt, history: await history.list().catch(() => []) };
+    const [entries, device] = await Promise.all([history.list().catch(() => []), thisDevice()]);
+    return { state: engine.getState(), connection, settings: settings.get(), backups: lastBackups, backupsError, backupsUpdatedAt, history: entries, thisDevice: device };
+  };
+
+  /** This computer's device name for the snapshot: PiecesOS is asked again when it has been reached
+   * (it may have named the machine since), else what was learned before (kept in device.json); no
+   * discovery just for this. The very identity retention and restore go by. */
+  const thisDevice = async (): Promise<string | null> => {
+    const known = client ? await identity.resolve(client) : await identity.known();
+    return known?.name ?? null;
   };
 
   const checkConnection = async (): Promise<ConnectionInfo> => {

@@ -40,6 +40,10 @@ export interface Snapshot {
    * snapshot answers with the cached list at once; a window then asks backups:list for a fresh one. */
   backupsUpdatedAt: string | null;
   history: HistoryEntry[];
+  /** This computer's device name, the engine's device identity (main/engine/device-identity.ts):
+   * the name PiecesOS gives this machine, else the one on a backup made here; null while unknown.
+   * The window marks "This computer" and filters by it. */
+  thisDevice: string | null;
 }
 
 export interface SchedulePreview {

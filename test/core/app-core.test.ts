@@ -126,3 +126,55 @@ test('settings:update refuses a PiecesOS URL that is not a plain http(s) address
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('the snapshot names this computer (the engine\'s device identity: PiecesOS\'s name for it), so a window needs no retention dry run to learn it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'pb-core-device-'));
+  const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), log: () => {}, deviceName: 'desk-7' });
+  const core = await createAppCore({ configDir: join(dir, 'cfg'), url: emu.url });
+  try {
+    await emu.seed(2, { deviceName: 'elsewhere' });
+    await core.start();
+    const snap = await core.handle('app:snapshot', undefined);
+    assert.ok(snap.ok);
+    assert.equal((snap.value as { thisDevice: unknown }).thisDevice, 'desk-7');
+    // A second window asks again and gets the same answer.
+    assert.equal((await core.snapshot()).thisDevice, 'desk-7');
+  } finally {
+    await core.stop();
+    await emu.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('an older PiecesOS that does not name this computer: null in the snapshot until a backup made here names it', { timeout: 30_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'pb-core-device-old-'));
+  const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), log: () => {}, deviceName: 'desk-8', faults: { noDeviceInformation: true } });
+  const cfg = join(dir, 'cfg');
+  const core = await createAppCore({ configDir: cfg, url: emu.url });
+  try {
+    await emu.seed(2, { deviceName: 'elsewhere' });
+    await core.start();
+    assert.equal((await core.snapshot()).thisDevice, null, 'not guessed from the list or the host name');
+    const finished = new Promise<void>((resolve) => core.on('event:history', (h) => h.length && resolve()));
+    assert.ok((await core.handle('backups:create', undefined)).ok);
+    await finished;
+    assert.equal((await core.snapshot()).thisDevice, 'desk-8', 'the backup this machine made names it');
+  } finally {
+    await core.stop();
+    await emu.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  // Kept in the settings folder: a new start knows it before PiecesOS is asked.
+  const dir2 = await mkdtemp(join(tmpdir(), 'pb-core-device-kept-'));
+  const emu2 = await startEmulator({ port: 0, dataDir: join(dir2, 'emu'), log: () => {}, faults: { noDeviceInformation: true } });
+  await mkdir(join(dir2, 'cfg'), { recursive: true });
+  await writeFile(join(dir2, 'cfg', 'device.json'), JSON.stringify({ name: 'desk-8', source: 'own-backup', learnedAt: '2026-11-28T00:00:00.000Z' }));
+  const core2 = await createAppCore({ configDir: join(dir2, 'cfg'), url: emu2.url });
+  try {
+    assert.equal((await core2.snapshot()).thisDevice, 'desk-8');
+  } finally {
+    await core2.stop();
+    await emu2.close();
+    await rm(dir2, { recursive: true, force: true });
+  }
+});

@@ -14,7 +14,7 @@ import { createStandIn } from './electron-standin.js';
 export const snapshot: Snapshot = {
   state: { phase: 'idle', running: null, pausedUntil: null, lastError: null, lastSuccess: null, nextRun: null, retry: null },
   connection: { url: 'http://127.0.0.1:39300', source: 'discovered', version: '12.0.0', reachable: true },
-  settings: DEFAULT_SETTINGS, backups: [], backupsError: null, backupsUpdatedAt: null, history: [],
+  settings: DEFAULT_SETTINGS, backups: [], backupsError: null, backupsUpdatedAt: null, history: [], thisDevice: null,
 };
 
 /** A fake core that records what the wiring asks of it. */

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright';
-import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
+import { startEmulator, type Faults, type RunningEmulator } from '../../emulator/server.js';
 import { startPreview } from '../../main/preview/server.js';
 import { ARTIFACTS, useRendererBrowser } from '../helpers/renderer-browser.js';
 import { ROW_HEIGHT } from '../../renderer/views/backups-table.js';
@@ -22,14 +22,16 @@ interface Setup {
   page: Page;
   emulator: RunningEmulator;
   pageErrors: string[];
+  /** The IPC channels the page asked for, in order (from its first request). */
+  ipc: string[];
 }
 
 let dirs = 0;
 /** This computer (test-box, Linux: the emulator's own device) with `mine` backups a day ago and
  * older, the long-named Mac with 3, old-laptop (Windows) with 4, 90 days ago. */
-async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: { mine?: number; others?: boolean; extra?: number } = {}): Promise<Setup> {
+async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: { mine?: number; others?: boolean; extra?: number; faults?: Faults } = {}): Promise<Setup> {
   const base = path.join(rig.tmp, `case-${++dirs}`);
-  const emulator = await startEmulator({ port: 0, dataDir: path.join(base, 'cloud'), log: () => undefined, deviceName: THIS, platform: 'LINUX' });
+  const emulator = await startEmulator({ port: 0, dataDir: path.join(base, 'cloud'), log: () => undefined, deviceName: THIS, platform: 'LINUX', ...(opts.faults ? { faults: opts.faults } : {}) });
   const mine = opts.mine ?? 5;
   if (mine) await emulator.seed(mine, { deviceName: THIS, startDate: new Date(Date.now() - (mine + 20) * 3_600_000) });
   if (opts.others !== false) {
@@ -43,6 +45,11 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: { mi
   page.setDefaultTimeout(15_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  const ipc: string[] = [];
+  page.on('request', (r) => {
+    const m = /\/ipc\/([^/?#]+)$/.exec(new URL(r.url()).pathname);
+    if (m) ipc.push(decodeURIComponent(m[1]!));
+  });
   t.after(async () => {
     await context.close();
     await preview.close();
@@ -50,7 +57,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: { mi
   });
   await page.goto(preview.url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
-  return { page, emulator, pageErrors };
+  return { page, emulator, pageErrors, ipc };
 }
 
 const grid = (page: Page) => page.getByRole('grid', { name: 'Backups' });
@@ -147,6 +154,32 @@ test('10,000 backups: only the visible rows are in the DOM, and scrolling to the
   });
   await page.waitForFunction(() => document.querySelector('.rows [role=row]:last-child')?.getAttribute('aria-rowindex') === '10000');
   assert.ok((await page.locator('.rows [role=row]').count()) < 40);
+});
+
+test('"This computer" comes with the window\'s snapshot: marked, and in the filter, with Settings never opened and no retention dry run asked', { skip, timeout: 90_000 }, async (t) => {
+  const { page, ipc, pageErrors } = await setup(t);
+  await waitRows(page, 12);
+  await waitMarked(page);
+  const layout = await measureRows(page);
+  for (const r of layout) assert.equal(r.mine, r.device === THIS, `"This computer" only on this computer's backups (${r.device})`);
+  const options = await page.getByRole('combobox', { name: 'Show' }).locator('option').allTextContents();
+  assert.match(options[1] ?? '', new RegExp(`^This computer, ${THIS} \\(5 backups, `));
+  assert.equal(await page.getByRole('tab', { name: 'Settings' }).getAttribute('aria-selected'), 'false', 'Settings never opened');
+  assert.ok(ipc.includes('app:snapshot'));
+  assert.deepEqual(ipc.filter((c) => c === 'retention:preview'), [], 'the window learns this computer from the snapshot, not from a retention dry run');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('an older PiecesOS that does not name this computer: nothing marked until a backup made here names it, then marked without reopening the window', { skip, timeout: 120_000 }, async (t) => {
+  const { page, ipc, pageErrors } = await setup(t, { mine: 2, faults: { noDeviceInformation: true } });
+  await waitRows(page, 9);
+  assert.equal(await page.locator('.rows .mine:not([hidden])').count(), 0, 'not guessed from the list or the host name');
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await waitRows(page, 10);
+  await waitMarked(page);
+  for (const r of await measureRows(page)) assert.equal(r.mine, r.device === THIS, `"This computer" only on this computer's backups (${r.device})`);
+  assert.deepEqual(ipc.filter((c) => c === 'retention:preview'), [], 'no retention dry run asked');
+  assert.deepEqual(pageErrors, []);
 });
 
 test('a device filter: All, This computer and each other device, with counts and total sizes', { skip, timeout: 90_000 }, async (t) => {
