@@ -14,6 +14,7 @@ import { buildRenderer } from '../../main/preview/build-renderer.js';
 import { launchChromium } from '../browser.js';
 import { clockOffset, startChild, type BenchChild, type LoopDelay } from '../child-process.js';
 import type { Plan, StreamRecord } from '../fake-pieces-os.js';
+import type { CoreStamps } from '../progress-core-child.js';
 import { PAGE_PROBE, frameScript } from '../page-probe.js';
 import { max, median, percentile } from '../stats.js';
 import type { Row, Section } from '../types.js';
@@ -57,6 +58,16 @@ function fakeOf(child: BenchChild<{ url: string }>): Fake {
   };
 }
 
+/** The most of the sorted times `ts` (ms) within any 1000 ms. */
+function busiestSecond(ts: number[]): number {
+  let peak = 0;
+  for (let a = 0, b = 0; b < ts.length; b++) {
+    while (ts[b]! - ts[a]! > 1000) a++;
+    peak = Math.max(peak, b - a + 1);
+  }
+  return peak;
+}
+
 /** What the window starts: a backup, or a restore of that backup id (without a safety backup, so
  * the one stream measured is the restore's). */
 type Run = { kind: 'backup' } | { kind: 'restore'; id: string };
@@ -79,17 +90,33 @@ async function runOnce(page: Page, fake: Fake, timeoutMs: number, run: Run = { k
   return { rec, idle, probe };
 }
 
+/** One value shown, in ms from its write on the server (wall clock, across processes). */
+interface Value {
+  /** → the frame after the bar changed. */
+  total: number;
+  /** → the core emitted it (client, stream reader, engine, coalescer). */
+  inNode: number;
+  /** → its bytes reached the core's JavaScript (the kernel, and the core's thread getting a CPU). */
+  toJs: number;
+  /** The core's thread: waiting for a CPU, and running, from the value before's emit to these bytes. */
+  waitBefore: number;
+  cpuBefore: number;
+  /** From these bytes to the emit (our code): the core's CPU time, and its thread waiting for a CPU. */
+  cpuCode: number;
+  waitCode: number;
+  /** Longest GC pause of the core overlapping write → emit. */
+  gc: number;
+  /** The value before this one: server write → core emits (a late one makes the coalescer hold this one). */
+  beforeInNode: number;
+  coreToRenderer: number;
+  toDom: number;
+  toFrame: number;
+}
+
 /** Paced values (one per 50 ms, slower than the ≤ 30/s coalescing, so none is dropped): per value
  * shown, the time from its write on the server to the frame after the bar changed, and to the DOM change. */
 async function measureLatency(page: Page, fake: Fake, core: Core, runs: number, run: Run) {
-  const latencies: number[] = [];
-  const domLatencies: number[] = [];
-  /** Server write → the renderer receiving the state (the transport's share of the latency). */
-  const arrivals: number[] = [];
-  /** Server write → the core emitting the state (client, engine, coalescer: Node's share). */
-  const inNode: number[] = [];
-  /** The slowest values: [total, in Node, core → renderer (SSE, Chromium), arrival → DOM, DOM → frame] ms, to say where a tail comes from. */
-  const worst: [number, number, number, number, number][] = [];
+  const values: Value[] = [];
   await fake.setPlan({ kind: 'paced', intervalMs: 50 });
   // How late each process's event loop ran (the fake's, the core's, and this one's, which only
   // drives Playwright now): on a machine shared with other jobs, a tail is mostly this.
@@ -97,21 +124,15 @@ async function measureLatency(page: Page, fake: Fake, core: Core, runs: number, 
   loopDelay.enable();
   await Promise.all([fake.child.request('loop:start'), core.request('loop:start')]);
   const load = loadavg()[0]!;
+  let gcMax = 0;
+  let gcMaxKind = 0;
+  let gcCount = 0;
   for (let i = 0; i < runs; i++) {
-    await core.request('emitted:clear');
+    await core.request('stamps:clear');
     const { rec, probe } = await runOnce(page, fake, 20_000, run);
-    const emittedAt = await core.request<Map<number, number>>('emitted:get');
-    const collect = (samples: [string | null, number][], into: number[]) => {
-      const seen = new Set<string>();
-      for (const [v, t] of samples) {
-        if (v === null || seen.has(v)) continue;
-        seen.add(v);
-        const sent = rec.sentAt.get(Number(v));
-        if (sent !== undefined && Number(v) > 0 && Number(v) < 100) into.push(t - sent);
-      }
-    };
-    collect(probe.painted, latencies);
-    collect(probe.bar, domLatencies);
+    const stamps = await core.request<CoreStamps>('stamps:get');
+    for (const [, d, kind] of stamps.gc) if (d > gcMax) [gcMax, gcMaxKind] = [d, kind];
+    gcCount += stamps.gc.length;
     const arrived = new Map<number, number>();
     for (const [t, , pct] of probe.states) if (pct !== null && !arrived.has(pct)) arrived.set(pct, t);
     const dom = new Map<string, number>();
@@ -120,23 +141,31 @@ async function measureLatency(page: Page, fake: Fake, core: Core, runs: number, 
     for (const [v, t] of probe.painted) {
       if (v === null || seen.has(v)) continue;
       seen.add(v);
-      const sent = rec.sentAt.get(Number(v));
-      const at = arrived.get(Number(v));
+      const pct = Number(v);
+      const sent = rec.sentAt.get(pct);
+      const at = arrived.get(pct);
       const changed = dom.get(v);
-      const emitted = emittedAt.get(Number(v));
-      if (sent === undefined || at === undefined || changed === undefined || emitted === undefined || !(Number(v) > 0 && Number(v) < 100)) continue;
-      arrivals.push(at - sent);
-      inNode.push(emitted - sent);
-      worst.push([t - sent, emitted - sent, at - emitted, changed - at, t - changed]);
+      const emitted = stamps.emitted.get(pct);
+      const inJs = stamps.arrived.get(pct);
+      const before = stamps.emitted.get(pct - 1);
+      if (sent === undefined || at === undefined || changed === undefined || emitted === undefined || !(pct > 0 && pct < 100)) continue;
+      values.push({
+        total: t - sent, inNode: emitted.t - sent,
+        toJs: inJs ? inJs.t - sent : Number.NaN,
+        waitBefore: inJs && before ? inJs.wait - before.wait : Number.NaN,
+        cpuBefore: inJs && before ? inJs.cpu - before.cpu : Number.NaN,
+        cpuCode: inJs ? emitted.cpu - inJs.cpu : Number.NaN,
+        waitCode: inJs ? emitted.wait - inJs.wait : Number.NaN,
+        gc: stamps.gc.reduce((m, [g, d]) => (g < emitted.t && g + d > sent ? Math.max(m, d) : m), 0),
+        beforeInNode: before && rec.sentAt.has(pct - 1) ? before.t - rec.sentAt.get(pct - 1)! : Number.NaN,
+        coreToRenderer: at - emitted.t, toDom: changed - at, toFrame: t - changed,
+      });
     }
   }
   loopDelay.disable();
   const [fakeLoop, coreLoop] = await Promise.all([fake.child.request<LoopDelay>('loop:stop'), core.request<LoopDelay>('loop:stop')]);
   const loops = { fake: fakeLoop, core: coreLoop, bench: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 } };
-  // The slowest to the frame, and the slowest to the DOM change (the frame wait left out).
-  const byDom = [...worst].sort((a, b) => (b[0] - b[4]) - (a[0] - a[4])).slice(0, 3);
-  worst.sort((a, b) => b[0] - a[0]);
-  return { latencies, domLatencies, arrivals, inNode, worst: worst.slice(0, 3), byDom, loops, load };
+  return { values, loops, load, gc: { count: gcCount, max: gcMax, kind: gcMaxKind } };
 }
 
 type Latency = Awaited<ReturnType<typeof measureLatency>>;
@@ -146,17 +175,25 @@ const ONE_FRAME_MS = 1000 / 60;
 
 const ms = (x: number) => x.toFixed(1);
 const loopText = (l: LoopDelay) => `p99 ${ms(l.p99)}, max ${ms(l.max)} ms`;
+const slowestBy = (values: Value[], key: (v: Value) => number, n = 3) => [...values].sort((a, b) => key(b) - key(a)).slice(0, n);
+const pcts = (xs: number[]) => `p50 ${ms(percentile(xs, 50))} ms, p99 ${ms(percentile(xs, 99))} ms`;
+/** In Node, split: to the core's JS (how long its thread waited for a CPU, and ran, since the value before), our code, GC. */
+const inNodeText = (v: Value) => `${ms(v.inNode)} [${ms(v.toJs)} to the core's JS, its thread waiting ${ms(v.waitBefore)} ms for a CPU and running ${ms(v.cpuBefore)} ms since the value before; ${ms(v.inNode - v.toJs)} code: ${ms(v.cpuCode)} ms CPU, ${ms(v.waitCode)} ms waiting for a CPU, ${ms(v.inNode - v.toJs - v.cpuCode - v.waitCode)} ms neither; the value before took ${ms(v.beforeInNode)} ms${v.gc > 0 ? `; GC ${ms(v.gc)} ms` : ''}]`;
 
 /** The p50 and p99 rows of one kind of run, with where the slowest values spent their time. */
 function latencyRows(kind: 'backup' | 'restore', m: Latency, runs: number, frame: number, clocks: string, log: (line: string) => void): Row[] {
-  const { latencies, domLatencies, arrivals, inNode, worst, byDom, loops, load } = m;
+  const { values, loops, load, gc } = m;
+  const latencies = values.map((v) => v.total);
+  const domLatencies = values.map((v) => v.total - v.toFrame);
+  const inNode = values.map((v) => v.inNode);
   const p50 = percentile(latencies, 50);
   const p99 = percentile(latencies, 99);
   const domP99 = percentile(domLatencies, 99);
   const prefix = kind === 'backup' ? '' : 'restore ';
-  log(`${prefix}latency: ${latencies.length} values shown, p50 ${ms(p50)} ms, p99 ${ms(p99)} ms, max ${ms(max(latencies))} ms; to the DOM p99 ${ms(domP99)} ms; in Node p99 ${ms(percentile(inNode, 99))} ms; event loops late: fake ${loopText(loops.fake)}, core ${loopText(loops.core)}, bench ${loopText(loops.bench)}`);
-  const slowest = worst.map((w) => `${ms(w[0])} = ${w.slice(1).map(ms).join(' + ')}`).join(', ');
-  const slowestDom = byDom.map((w) => `${ms(w[0] - w[4])} = ${w.slice(1, 4).map(ms).join(' + ')}`).join(', ');
+  log(`${prefix}latency: ${latencies.length} values shown, p50 ${ms(p50)} ms, p99 ${ms(p99)} ms, max ${ms(max(latencies))} ms; to the DOM p99 ${ms(domP99)} ms; in Node ${pcts(inNode)} (to the core's JS ${pcts(values.map((v) => v.toJs))}, code ${pcts(values.map((v) => v.inNode - v.toJs))}); event loops late: fake ${loopText(loops.fake)}, core ${loopText(loops.core)}, bench ${loopText(loops.bench)}`);
+  const slowest = slowestBy(values, (v) => v.total).map((v) => `${ms(v.total)} = ${[v.inNode, v.coreToRenderer, v.toDom, v.toFrame].map(ms).join(' + ')}`).join(', ');
+  const slowestDom = slowestBy(values, (v) => v.total - v.toFrame).map((v) => `${ms(v.total - v.toFrame)} = ${[v.inNode, v.coreToRenderer, v.toDom].map(ms).join(' + ')}`).join(', ');
+  const slowestNode = slowestBy(values, (v) => v.inNode).map(inNodeText).join('; ');
   const runsText = kind === 'backup' ? `${runs} backup(s)` : `${runs} restore(s) without a safety backup`;
   const processes = `fake PiecesOS, core + preview server, and Playwright each in a process of its own (${clocks}); event loops late: fake ${loopText(loops.fake)}, core ${loopText(loops.core)}, bench (Playwright) ${loopText(loops.bench)} (timer resolution 5 ms); load average ${load.toFixed(1)} on ${availableParallelism()} cores`;
   return [
@@ -164,11 +201,15 @@ function latencyRows(kind: 'backup' | 'restore', m: Latency, runs: number, frame
     {
       section: S, metric: `${prefix}latency p99`, value: p99, unit: 'ms', baseline: { label: 'one frame, ms', value: frame }, ratio: p99 / frame,
       target: '≤ one frame (16.7 ms)', pass: p99 <= ONE_FRAME_MS + 0.05,
-      note: `${latencies.length} of ${runs * 99} values (one per 50 ms) in ${runsText}; server write → core emits: p50 ${ms(percentile(inNode, 50))} ms, p99 ${ms(percentile(inNode, 99))} ms; → renderer received: p50 ${ms(percentile(arrivals, 50))} ms, p99 ${ms(percentile(arrivals, 99))} ms; → DOM change: p50 ${ms(percentile(domLatencies, 50))} ms, p99 ${ms(domP99)} ms; max ${ms(max(latencies))} ms; slowest (total = in Node + core → renderer + to DOM + to frame, ms): ${slowest}; ${processes}`,
+      note: `${latencies.length} of ${runs * 99} values (one per 50 ms) in ${runsText}; server write → core emits: ${pcts(inNode)}; → renderer received: ${pcts(values.map((v) => v.inNode + v.coreToRenderer))}; → DOM change: ${pcts(domLatencies)}; max ${ms(max(latencies))} ms; slowest (total = in Node + core → renderer + to DOM + to frame, ms): ${slowest}; ${processes}`,
     },
     {
       section: S, metric: `${prefix}latency p99, server write → DOM change (before the frame wait)`, value: domP99, unit: 'ms', baseline: { label: 'one frame, ms', value: frame }, ratio: domP99 / frame,
       note: `not a target (the row above is): the wait for the next frame after the change is spread evenly over one frame by the display's clock, so this is the part the code can shorten; p50 ${ms(percentile(domLatencies, 50))} ms; slowest (to DOM = in Node + core → renderer + to DOM, ms): ${slowestDom}`,
+    },
+    {
+      section: S, metric: `${prefix}in the core: server write → core emits, p99`, value: percentile(inNode, 99), unit: 'ms', baseline: { label: 'one frame, ms', value: frame }, ratio: percentile(inNode, 99) / frame,
+      note: `the core's share, in the core's own process: p50 ${ms(percentile(inNode, 50))} ms; split into server write → the bytes reach the core's JavaScript (${pcts(values.map((v) => v.toJs))}) and the core's code from there to the emit (${pcts(values.map((v) => v.inNode - v.toJs))}; of it CPU ${pcts(values.map((v) => v.cpuCode))}, its thread waiting for a CPU ${pcts(values.map((v) => v.waitCode))}, neither (held by a timer or I/O) ${pcts(values.map((v) => v.inNode - v.toJs - v.cpuCode - v.waitCode))}); slowest: ${slowestNode}; the core's GC: ${gc.count} pause(s), longest ${ms(gc.max)} ms (${({ 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak callbacks' } as Record<number, string>)[gc.kind] ?? 'none'}; wall clock, so a wait for a CPU inside a pause counts)`,
     },
   ];
 }
@@ -228,21 +269,20 @@ export const progressSection: Section = {
       await fake.setPlan({ kind: 'flood', perSecond: 10_000, durationMs });
       const rates: number[] = [];
       const peaks: number[] = [];
+      /** The same, as the core emitted them (before the SSE, the socket and Chromium). */
+      const corePeaks: number[] = [];
       let sentRate = 0;
       let finalShown = 0;
       const finalDetails: string[] = [];
       for (let i = 0; i < floods; i++) {
+        await core.request('stamps:clear');
         const { rec, idle, probe } = await runOnce(page, fake, durationMs + 20_000);
+        const emits = (await core.request<CoreStamps>('stamps:get')).emits.filter((t) => t >= rec.firstAt && t <= rec.completedAt);
+        corePeaks.push(busiestSecond(emits));
         sentRate = (rec.values / (rec.lastAt - rec.firstAt)) * 1000;
         const during = probe.states.filter(([t]) => t >= rec.firstAt && t <= rec.completedAt).map(([t]) => t);
         rates.push((during.length / (rec.completedAt - rec.firstAt)) * 1000);
-        // The busiest second.
-        let peak = 0;
-        for (let a = 0, b = 0; b < during.length; b++) {
-          while (during[b]! - during[a]! > 1000) a++;
-          peak = Math.max(peak, b - a + 1);
-        }
-        peaks.push(peak);
+        peaks.push(busiestSecond(during));
         const last = probe.states[probe.states.length - 1];
         const bar = await page.evaluate(() => ({
           value: document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow') ?? null,
@@ -258,7 +298,7 @@ export const progressSection: Section = {
           section: S, metric: 'flood: state messages reaching the renderer', value: median(rates), unit: '/s',
           baseline: { label: 'values sent /s', value: sentRate }, ratio: median(rates) / sentRate,
           target: '≤ 30 /s', pass: max(peaks) <= 30,
-          note: `${floods} flood(s) of ${durationMs / 1000} s; busiest second ${max(peaks)} messages; fake PiecesOS, core + preview server and Playwright in separate processes`,
+          note: `${floods} flood(s) of ${durationMs / 1000} s; busiest second ${max(peaks)} messages as the renderer received them, ${max(corePeaks)} as the core emitted them; fake PiecesOS, core + preview server and Playwright in separate processes`,
         },
         {
           section: S, metric: 'flood: final state shown', value: finalShown, unit: `of ${floods}`,
