@@ -6,7 +6,7 @@
 // keep-alives do not, so a server that only trickles those cannot hold off the stall timer.
 import { BackupsApiError } from './errors.js';
 import { SseDataWatch } from './sse-data-watch.js';
-import { RUN_LENGTH, SseEvents } from './sse-events.js';
+import { joinMembers, RUN_LENGTH, SseEvents } from './sse-events.js';
 import { Utf8Chunks } from './utf8-chunks.js';
 
 export interface StreamReaderOptions {
@@ -110,6 +110,8 @@ export class ProgressStreamReader {
   /** A copy of an ASCII piece's bytes, one byte to the right (see asciiScratch); reused from piece to piece. */
   private scratch = Buffer.alloc(0);
   private scratchPiece = -1;
+  /** The members of the run being read, when it is built from them (see joinMembers); emptied after each run. */
+  private readonly members: string[] = [];
 
   constructor(onValue: (v: unknown) => void, opts: StreamReaderOptions = {}) {
     this.onValue = onValue;
@@ -257,32 +259,48 @@ export class ProgressStreamReader {
     let joint: 'none' | 'newline' | null = null;
     let last = i;
     // Only runs joined by newlines are built from bytes: the copy is made when the first is met.
+    // The others are built from their members (see joinMembers), gathered here.
     let scratch: Buffer | null | undefined;
+    const members = this.members;
+    let start = i;
     for (let p = i; p < n && count < RUN_LENGTH && text.charCodeAt(p) === OPEN_BRACE;) {
       const close = text.indexOf('}', p + 1);
       if (close === -1 || this.nextIndexOf(text, '{', p + 1) < close) break;
       count++;
+      start = p;
       last = close + 1;
       const c = text.charCodeAt(last);
       if (c === LF && joint !== 'none') {
         joint = 'newline';
         if (scratch === undefined) scratch = this.asciiScratch(text);
         if (scratch !== null) scratch[last + 1] = COMMA;
+        else members.push(text.slice(p, last));
         p = last + 1;
       } else if (c === OPEN_BRACE && joint !== 'newline') {
         joint = 'none';
+        members.push(text.slice(p, last));
         p = last;
       } else {
         break;
       }
     }
-    if (count < 2) return i;
+    if (count < 2) {
+      members.length = 0;
+      return i;
+    }
     let values: unknown;
     try {
-      values = JSON.parse(joint === 'newline' ? this.arrayText(text, i, last, '}\n{', scratch ?? null) : this.arrayText(text, i, last, '}{', null));
+      if (scratch !== undefined && scratch !== null) {
+        values = JSON.parse(this.arrayText(i, last, scratch));
+      } else {
+        // The last member was counted but not gathered when what follows it ended the run.
+        if (members.length < count) members.push(text.slice(start, last));
+        values = JSON.parse(joinMembers(members));
+      }
     } catch {
       values = null;
     }
+    members.length = 0;
     if (!Array.isArray(values) || values.length !== count) {
       // One of them is not what it seemed: these values go one by one, so the run is not tried again for each.
       this.batchSize = -count;
@@ -296,16 +314,15 @@ export class ProgressStreamReader {
   }
 
   /**
-   * The run text[i, last) as an array: `[`, the members with each joint made `},{`, `]`. From an
-   * ASCII piece's bytes (newline joints only) it is one Latin-1 decode of the scratch copy, where
+   * The run text[i, last) as an array: `[`, the members with each joint made `},{`, `]`, from an
+   * ASCII piece's bytes (newline joints only): one Latin-1 decode of the scratch copy, where
    * batch already wrote a comma over each joint's newline: the same text with a third of the
    * copying (no slice flattened, no replaceAll, no concatenation), which was most of the garbage
    * the reader made beyond the ceiling's. The scratch's bytes written there are only ever joints
    * and a run's ends (a newline after a `}` can be inside no flat member), so runs read later
    * never see a stale one.
    */
-  private arrayText(text: string, i: number, last: number, joint: string, scratch: Buffer | null): string {
-    if (scratch === null) return `[${text.slice(i, last).replaceAll(joint, '},{')}]`;
+  private arrayText(i: number, last: number, scratch: Buffer): string {
     // Text index k is scratch index k + 1: the `[` goes over the byte before the run (or the spare first byte), the `]` over the one after it.
     scratch[i] = OPEN_BRACKET;
     scratch[last + 1] = CLOSE_BRACKET;

@@ -170,3 +170,21 @@ test('property: fast reader equals the reference for mostly valid progress value
     { numRuns: 1000 },
   );
 });
+
+test('property: runs built from their members (back to back, and newline-joined in pieces that are not ASCII) equal the reference, multi-byte characters cut anywhere', async () => {
+  const fc = await import('fast-check');
+  // Back-to-back runs, and newline-joined runs of a piece that is not ASCII (no bytes to write
+  // commas over), are joined from slices of their members; soup members make runs refused part way.
+  const text = fc.string({ unit: fc.constantFrom('a', 'é', '😀', '€', '}', '{', '"', '\\', ' ', '\n'), maxLength: 6 });
+  const member = fc.oneof(
+    { weight: 6, arbitrary: fc.string({ unit: fc.constantFrom('a', 'é', '😀', '€', ' '), maxLength: 8 }).map((s) => JSON.stringify({ s, n: 1 })) },
+    { weight: 1, arbitrary: text.map((inner) => `{"a":"${inner}}`) },
+    { weight: 1, arbitrary: fc.constantFrom('{"d":{"e":"é"}}', '[1]', '{}') },
+  );
+  fc.assert(
+    fc.property(fc.array(member, { minLength: 2, maxLength: 60 }), fc.constantFrom('', '\n'), fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 3 }), fc.constantFrom<string | null>(null, 'text/event-stream'), (vals, sep, sizes, contentType) => {
+      sameAsReference(contentType === null ? vals.join(sep) + sep : vals.map((v) => `data: ${v}\n\n`).join(''), sizes, contentType);
+    }),
+    { numRuns: 2000 },
+  );
+});
