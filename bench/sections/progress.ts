@@ -176,6 +176,9 @@ const ONE_FRAME_MS = 1000 / 60;
 const ms = (x: number) => x.toFixed(1);
 const loopText = (l: LoopDelay) => `p99 ${ms(l.p99)}, max ${ms(l.max)} ms`;
 const slowestBy = (values: Value[], key: (v: Value) => number, n = 3) => [...values].sort((a, b) => key(b) - key(a)).slice(0, n);
+/** In Node less the core's thread's waits for a CPU (those after the bytes came, and before them
+ * at most as long as the bytes took): what the core itself spends, its code and its holds. */
+const ownTime = (v: Value) => v.inNode - v.waitCode - Math.min(Math.max(v.waitBefore, 0), v.toJs);
 const pcts = (xs: number[]) => `p50 ${ms(percentile(xs, 50))} ms, p99 ${ms(percentile(xs, 99))} ms`;
 /** In Node, split: to the core's JS (how long its thread waited for a CPU, and ran, since the value before), our code, GC. */
 const inNodeText = (v: Value) => `${ms(v.inNode)} [${ms(v.toJs)} to the core's JS, its thread waiting ${ms(v.waitBefore)} ms for a CPU and running ${ms(v.cpuBefore)} ms since the value before; ${ms(v.inNode - v.toJs)} code: ${ms(v.cpuCode)} ms CPU, ${ms(v.waitCode)} ms waiting for a CPU, ${ms(v.inNode - v.toJs - v.cpuCode - v.waitCode)} ms neither; the value before took ${ms(v.beforeInNode)} ms${v.gc > 0 ? `; GC ${ms(v.gc)} ms` : ''}]`;
@@ -190,7 +193,7 @@ function latencyRows(kind: 'backup' | 'restore', m: Latency, runs: number, frame
   const p99 = percentile(latencies, 99);
   const domP99 = percentile(domLatencies, 99);
   const prefix = kind === 'backup' ? '' : 'restore ';
-  log(`${prefix}latency: ${latencies.length} values shown, p50 ${ms(p50)} ms, p99 ${ms(p99)} ms, max ${ms(max(latencies))} ms; to the DOM p99 ${ms(domP99)} ms; in Node ${pcts(inNode)} (to the core's JS ${pcts(values.map((v) => v.toJs))}, code ${pcts(values.map((v) => v.inNode - v.toJs))}); event loops late: fake ${loopText(loops.fake)}, core ${loopText(loops.core)}, bench ${loopText(loops.bench)}`);
+  log(`${prefix}latency: ${latencies.length} values shown, p50 ${ms(p50)} ms, p99 ${ms(p99)} ms, max ${ms(max(latencies))} ms; to the DOM p99 ${ms(domP99)} ms; in Node ${pcts(inNode)} (to the core's JS ${pcts(values.map((v) => v.toJs))}, code ${pcts(values.map((v) => v.inNode - v.toJs))}; less waits for a CPU ${pcts(values.map(ownTime))}); event loops late: fake ${loopText(loops.fake)}, core ${loopText(loops.core)}, bench ${loopText(loops.bench)}`);
   const slowest = slowestBy(values, (v) => v.total).map((v) => `${ms(v.total)} = ${[v.inNode, v.coreToRenderer, v.toDom, v.toFrame].map(ms).join(' + ')}`).join(', ');
   const slowestDom = slowestBy(values, (v) => v.total - v.toFrame).map((v) => `${ms(v.total - v.toFrame)} = ${[v.inNode, v.coreToRenderer, v.toDom].map(ms).join(' + ')}`).join(', ');
   const slowestNode = slowestBy(values, (v) => v.inNode).map(inNodeText).join('; ');
@@ -209,7 +212,7 @@ function latencyRows(kind: 'backup' | 'restore', m: Latency, runs: number, frame
     },
     {
       section: S, metric: `${prefix}in the core: server write → core emits, p99`, value: percentile(inNode, 99), unit: 'ms', baseline: { label: 'one frame, ms', value: frame }, ratio: percentile(inNode, 99) / frame,
-      note: `the core's share, in the core's own process: p50 ${ms(percentile(inNode, 50))} ms; split into server write → the bytes reach the core's JavaScript (${pcts(values.map((v) => v.toJs))}) and the core's code from there to the emit (${pcts(values.map((v) => v.inNode - v.toJs))}; of it CPU ${pcts(values.map((v) => v.cpuCode))}, its thread waiting for a CPU ${pcts(values.map((v) => v.waitCode))}, neither (held by a timer or I/O) ${pcts(values.map((v) => v.inNode - v.toJs - v.cpuCode - v.waitCode))}); slowest: ${slowestNode}; the core's GC: ${gc.count} pause(s), longest ${ms(gc.max)} ms (${({ 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak callbacks' } as Record<number, string>)[gc.kind] ?? 'none'}; wall clock, so a wait for a CPU inside a pause counts)`,
+      note: `the core's share, in the core's own process: p50 ${ms(percentile(inNode, 50))} ms; less its thread's waits for a CPU: ${pcts(values.map(ownTime))}, max ${ms(max(values.map(ownTime)))} ms; split into server write → the bytes reach the core's JavaScript (${pcts(values.map((v) => v.toJs))}) and the core's code from there to the emit (${pcts(values.map((v) => v.inNode - v.toJs))}; of it CPU ${pcts(values.map((v) => v.cpuCode))}, its thread waiting for a CPU ${pcts(values.map((v) => v.waitCode))}, neither (held by a timer or I/O) ${pcts(values.map((v) => v.inNode - v.toJs - v.cpuCode - v.waitCode))}); slowest: ${slowestNode}; the core's GC: ${gc.count} pause(s), longest ${ms(gc.max)} ms (${({ 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak callbacks' } as Record<number, string>)[gc.kind] ?? 'none'}; wall clock, so a wait for a CPU inside a pause counts)`,
     },
   ];
 }
