@@ -11,6 +11,7 @@ import { BackupEngine, type EngineOptions } from '../engine/engine.js';
 import { openDeletionLog, openHistory } from '../engine/history.js';
 import { recordInterruptedRun, trackRunsForInterruption } from '../engine/interrupted.js';
 import { LOCK_FILE, tryAcquireRunLock } from '../engine/run-lock.js';
+import type { LockBy } from '../engine/types.js';
 import { openDeviceIdentity } from '../engine/device-identity.js';
 import { systemClock, type Clock } from '../engine/clock.js';
 import { Emitter } from '../engine/emitter.js';
@@ -42,6 +43,9 @@ export interface AppCoreOptions {
   stallTimeoutMs?: number;
   /** Minutes without progress before a backup is judged stalled (the daemon's --stall-minutes). */
   stallMinutes?: number;
+  /** Which front end this core serves (the tray app or the daemon): recorded in the backup lock,
+   * so another process that finds it held can say who runs what. Absent: the lock does not say. */
+  frontEnd?: LockBy;
 }
 
 export interface FullAppCore extends AppCore {
@@ -105,7 +109,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.scheduleOverride ? { scheduleOverride: opts.scheduleOverride } : {}),
     ...(opts.stallMinutes ? { stallMinutesOverride: opts.stallMinutes } : {}),
-    runLock: () => tryAcquireRunLock(opts.configDir),
+    runLock: (what) => tryAcquireRunLock(opts.configDir, { what, ...(opts.frontEnd ? { by: opts.frontEnd } : {}) }),
     deletions: openDeletionLog(opts.configDir),
   });
 

@@ -90,6 +90,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   try {
     core = await createAppCore({
       configDir: opts.configDir,
+      frontEnd: 'daemon',
       url: opts.url ?? null,
       ...(override ? { scheduleOverride: override } : {}),
       ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs, stallTimeoutMs: opts.timeoutMs }),
@@ -121,7 +122,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       // Once per wait (and when another process takes the lock over), not once per attempt.
       const holder = JSON.stringify(s.waiting.heldBy);
       if (lastPhase !== 'waiting' || holder !== lastHolder) {
-        emit('waiting', `${waitingLine(s.waiting, new Date())} to finish; trying again every ${WAIT_POLL_MS / 1000} s.`, { phase: s.phase, waiting: s.waiting });
+        emit('waiting', `${waitingLine(s.waiting, new Date(), { pid: true })} to finish; trying again every ${WAIT_POLL_MS / 1000} s.`, { phase: s.phase, waiting: s.waiting });
       }
       lastHolder = holder;
     } else if (s.phase !== lastPhase) {

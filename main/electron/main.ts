@@ -55,6 +55,7 @@ function start(): void {
     createCore: () =>
       createAppCore({
         configDir,
+        frontEnd: 'app',
         storeClass: Store as unknown as StoreClass,
         env,
         log: (level, message) => log(`${level}: ${message}`),

@@ -6,7 +6,7 @@ import type { ConnectionInfo, EngineState } from '../engine/types.js';
 import type { Settings } from '../settings/schema.js';
 import { formatAgo, formatBytes, formatWhen, parseTime, truncate } from '../shared/format.js';
 import { formatDateTimeIso } from '../shared/time-format.js';
-import { describeHolder, waitingLine } from '../shared/waiting-text.js';
+import { alreadyRunningLine, waitingLine } from '../shared/waiting-text.js';
 import { DEMO_MODE_TEXT, failureText, retryLine } from '../shared/status-text.js';
 import { owedOrOverdueLines } from '../shared/owed-overdue-text.js';
 import { externalRunLine } from '../shared/external-run-text.js';
@@ -127,16 +127,14 @@ export function needsCheck(input: Pick<TrayMenuInput, 'state' | 'connection'>): 
   return isOffline(input) || (input.state.lastError?.kind === 'not-signed-in' && input.state.phase !== 'running');
 }
 
-/** "Back up now", or, while a backup another process started runs (so a click could only wait
- * behind it), a disabled item that says whose: "A backup is already running — started by
- * process 4242 at 2:02 PM" / "— started in another app". */
+/** "Back up now", or, while a run another process started holds the lock (so a click could only
+ * wait behind it), a disabled item that says whose: "A restore is already running — the
+ * pieces-backup command started it at 2:02 PM" / "— started in another app". */
 export function backUpNowItem(input: Pick<TrayMenuInput, 'state' | 'now'>): TrayMenuItem {
   const { state, now } = input;
   if (state.phase === 'running') return { id: 'backup-now', label: 'Back up now', enabled: false, action: 'backup-now' };
   if (state.phase === 'waiting' && state.waiting) {
-    const h = state.waiting.heldBy;
-    const holder = h.pid > 0 ? describeHolder(h, now).replace(/^the backup /, '') : 'started by another Pieces Backup process';
-    return { id: 'backup-now', label: `A backup is already running — ${holder}`, enabled: false };
+    return { id: 'backup-now', label: alreadyRunningLine(state.waiting.heldBy, now), enabled: false };
   }
   if (state.external) {
     return { id: 'backup-now', label: `A ${state.external.kind === 'restore' ? 'restore' : 'backup'} is already running — started in another app`, enabled: false };

@@ -26,6 +26,7 @@ import { Runner, type Ending, type HeldLock, type RestoreDetails, type Run, type
 import { LockWait, WAIT_NOTICE_MS, WAIT_POLL_MS } from './lock-wait.js';
 import { FINISHED_ANYWAY, UNNAMED_BACKUP, afterBackup, finishedAnyway, makeBackup, maybeMade, type MaybeMade } from './backup-run.js';
 import { restorePlan } from './restore-run.js';
+import { holderIsRunning } from '../shared/waiting-text.js';
 import { OwedWatch, owedFromHistory, owesBackup, piecesOsAnswers } from './owed.js';
 import { nextOverdueChange, overdueOf } from './overdue.js';
 import { pauseUntilValue, type PauseFor } from './pause-until.js';
@@ -309,7 +310,7 @@ export class BackupEngine {
    */
   async restore(id: string, opts: { safetyBackup?: boolean } = {}): Promise<RestoreStart> {
     const safetyBackup = opts.safetyBackup ?? this.#settings().safetyBackupBeforeRestore;
-    const plan = restorePlan({ api: this.#o.api, identity: this.#o.identity, backupId: id, safetyBackup, stepped: () => this.#emitState() });
+    const plan = restorePlan({ api: this.#o.api, identity: this.#o.identity, backupId: id, safetyBackup, stepped: () => this.#emitState(), now: () => new Date(this.#clock.now()) });
     const busy = this.#runs.current;
     const run = busy ? null : this.#runs.start('restore', 'restore', plan);
     if (!run) return { started: false, reason: 'already-running', message: `A ${busy?.kind ?? 'backup'} is running; wait for it to finish, then restore.` };
@@ -396,10 +397,9 @@ export class BackupEngine {
       lockHeld: (run, owner) => {
         // Another process is backing up: wait for it, recorded once per wait.
         const first = this.#wait.begin(run.trigger, run.startedAt, owner);
-        const pid = this.#wait.info()!.heldBy.pid;
-        const who = pid > 0 ? `process ${pid}` : 'another process';
+        const holder = holderIsRunning(this.#wait.info()!.heldBy, new Date(this.#clock.now()));
         const entry = run.entry('skipped', {
-          error: { kind: 'already-running', message: `Another Pieces Backup (${who}) is backing up, so this ${run.trigger} backup waits for it and runs when it is done.` },
+          error: { kind: 'already-running', message: `${holder}, so this ${run.trigger} backup waits for it and runs when it is done.` },
         });
         return { entry, failure: null, record: first };
       },

@@ -2,11 +2,13 @@
 // instead of giving up: the lock is tried again every WAIT_POLL_MS until it is free or stale, then
 // the backup runs. One wait at a time, whatever number of attempts (polls, schedule ticks, clicks)
 // it takes; an automatic backup that has waited over WAIT_NOTICE_MS is reported once.
-import { hostname } from 'node:os';
 import { failureOf } from '../api/errors.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { HeldLock, LockOwner, RunLockFn } from './run.js';
 import type { Trigger, WaitingInfo } from './types.js';
+import { holderOf } from './run-lock.js';
+
+export { holderOf };
 
 /** While another process holds the backup lock, try it again this often (only while waiting). */
 export const WAIT_POLL_MS = 30_000;
@@ -26,11 +28,6 @@ export interface LockWaitOptions {
   changed(): void;
   /** An automatic backup has waited over WAIT_NOTICE_MS (once per wait). */
   long(info: WaitingInfo): void;
-}
-
-/** The lock holder as the state shows it: the host only when it is another computer. */
-export function holderOf(o: LockOwner): WaitingInfo['heldBy'] {
-  return { pid: o.pid, since: o.since, ...(o.host && o.host !== hostname() ? { host: o.host } : {}) };
 }
 
 export class LockWait {
@@ -88,7 +85,7 @@ export class LockWait {
     }
     let got: Awaited<ReturnType<RunLockFn>>;
     try {
-      got = await this.#o.runLock();
+      got = await this.#o.runLock('backup');
     } catch (e) {
       this.#o.log('warn', `Could not check the backup lock (${failureOf(e).message}); trying again in ${WAIT_POLL_MS / 1000} s.`);
       this.#arm();

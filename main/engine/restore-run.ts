@@ -10,7 +10,8 @@ import { failureOf } from '../api/errors.js';
 import { asSentence } from '../shared/format.js';
 import type { DeviceIdentityStore } from './device-identity.js';
 import { RestoreError, runRestore } from './restore.js';
-import { holderOf } from './lock-wait.js';
+import { holderOf } from './run-lock.js';
+import { holderIsRunning } from '../shared/waiting-text.js';
 import type { Ending, LockOwner, Run, RunPlan } from './run.js';
 import type { HistoryEntry } from './types.js';
 
@@ -21,13 +22,13 @@ export interface RestorePlanOptions {
   safetyBackup: boolean;
   /** The run moved to its next step (urgent for the state: the tray's line changes). */
   stepped(run: Run): void;
+  /** The engine's clock, for the time the lock's holder started ("…started at 2:02 PM"). */
+  now?: () => Date;
 }
 
 /** The sentence for a restore refused because another process holds the backup lock. */
-export function lockHeldMessage(owner: LockOwner): string {
-  const h = holderOf(owner);
-  const who = h.pid > 0 ? `process ${h.pid}${h.host ? ` on ${h.host}` : ''}` : 'another process';
-  return `Another Pieces Backup (${who}) is backing up or restoring, so the restore did not start and your Pieces data is unchanged; try again when it is done.`;
+export function lockHeldMessage(owner: LockOwner, now: Date = new Date()): string {
+  return `${holderIsRunning(holderOf(owner), now)}, so the restore did not start and your Pieces data is unchanged; try again when it is done.`;
 }
 
 const withBackup = (fields: Partial<HistoryEntry>, b: Backup | null | undefined, key: 'backupId' | 'safetyBackupId'): Partial<HistoryEntry> =>
@@ -36,7 +37,7 @@ const withBackup = (fields: Partial<HistoryEntry>, b: Backup | null | undefined,
 export function restorePlan(o: RestorePlanOptions): RunPlan {
   return {
     lockHeld: (run: Run, owner: LockOwner): Ending => ({
-      entry: run.entry('skipped', { backupId: o.backupId, error: { kind: 'already-running', message: lockHeldMessage(owner) } }),
+      entry: run.entry('skipped', { backupId: o.backupId, error: { kind: 'already-running', message: lockHeldMessage(owner, o.now?.()) } }),
       failure: null,
       record: true,
     }),

@@ -23,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 import { withFileLock } from './file-lock.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { isSameProcess, processStartOf } from './process-identity.js';
+import type { LockBy, LockHolder, LockWhat } from './types.js';
 
 export interface RunLock {
   release(): Promise<void>;
@@ -36,12 +37,22 @@ export interface LockOwner {
   since: string;
   /** The owner's process start time as the OS counts it, where the OS tells (Linux). */
   start?: string;
+  /** Which front end took it and what it runs, so whoever finds it held can say so in words.
+   * Absent in locks of older versions, and when a newer one wrote a value not known here. */
+  by?: LockBy;
+  what?: LockWhat;
 }
 
 export interface RunLockOptions {
   /** Heartbeat timing and the age rule; the system clock outside tests. */
   clock?: Clock;
+  /** Recorded in the lock for the words of whoever finds it held (see waiting-text.ts). */
+  by?: LockBy;
+  what?: LockWhat;
 }
+
+const KNOWN_BY: ReadonlySet<unknown> = new Set<LockBy>(['app', 'daemon', 'cli']);
+const KNOWN_WHAT: ReadonlySet<unknown> = new Set<LockWhat>(['backup', 'restore', 'prune']);
 
 export const LOCK_FILE = 'backup.lock';
 /** How often the owner refreshes its heartbeat while it holds the lock. */
@@ -72,11 +83,28 @@ async function readLock(path: string): Promise<Seen> {
     return { owner: null, beat: null };
   }
   try {
-    const o = JSON.parse(await readFile(path, 'utf8')) as LockOwner;
-    return { owner: typeof o?.pid === 'number' && typeof o.token === 'string' ? o : null, beat };
+    return { owner: ownerOf(JSON.parse(await readFile(path, 'utf8'))), beat };
   } catch {
     return { owner: null, beat };
   }
+}
+
+/** The owner a lock file names, or null when it names none. Only the values this version knows
+ * are kept: another version's lock (older: no `by`/`what`; newer: values unknown here) reads as
+ * far as it can be understood, and is worded from what is left. */
+function ownerOf(o: unknown): LockOwner | null {
+  if (typeof o !== 'object' || o === null) return null;
+  const r = o as Record<string, unknown>;
+  if (typeof r.pid !== 'number' || typeof r.token !== 'string') return null;
+  return {
+    pid: r.pid,
+    host: typeof r.host === 'string' ? r.host : '',
+    token: r.token,
+    since: typeof r.since === 'string' ? r.since : '',
+    ...(typeof r.start === 'string' ? { start: r.start } : {}),
+    ...(KNOWN_BY.has(r.by) ? { by: r.by as LockBy } : {}),
+    ...(KNOWN_WHAT.has(r.what) ? { what: r.what as LockWhat } : {}),
+  };
 }
 
 /** Unreadable means corrupt (it is never half-written); see the header for the rest. */
@@ -117,7 +145,15 @@ export async function tryAcquireRunLock(configDir: string, opts: RunLockOptions 
   await mkdir(configDir, { recursive: true });
   const path = join(configDir, LOCK_FILE);
   const start = await processStartOf(process.pid);
-  const me: LockOwner = { pid: process.pid, host: hostname(), token: randomUUID(), since: new Date(clock.now()).toISOString(), ...(start ? { start } : {}) };
+  const me: LockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    token: randomUUID(),
+    since: new Date(clock.now()).toISOString(),
+    ...(start ? { start } : {}),
+    ...(opts.by ? { by: opts.by } : {}),
+    ...(opts.what ? { what: opts.what } : {}),
+  };
   const mine = `${path}.${me.token}`;
   await writeFile(mine, JSON.stringify(me));
   const t = new Date(clock.now());
@@ -156,4 +192,22 @@ export async function tryAcquireRunLock(configDir: string, opts: RunLockOptions 
   }
   const { owner } = await readLock(path);
   return { heldBy: owner ?? { pid: -1, host: '?', token: '', since: '' } };
+}
+
+/** Who holds the lock of `configDir` now as its file says (no staleness rule applied: the caller
+ * knows whether that process still runs), or null when there is no readable lock. For
+ * `pieces-backup status`, which only looks. */
+export async function readLockHolder(configDir: string): Promise<LockOwner | null> {
+  return (await readLock(join(configDir, LOCK_FILE))).owner;
+}
+
+/** The lock holder as the state and the words show it: the host only when it is another computer. */
+export function holderOf(o: LockHolder): LockHolder {
+  return {
+    pid: o.pid,
+    since: o.since,
+    ...(o.host && o.host !== hostname() ? { host: o.host } : {}),
+    ...(o.by ? { by: o.by } : {}),
+    ...(o.what ? { what: o.what } : {}),
+  };
 }

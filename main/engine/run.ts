@@ -7,7 +7,7 @@ import type { BackupsApi } from '../api/backups-api.js';
 import { BackupsApiError, failureOf, isApiError } from '../api/errors.js';
 import type { Backup, BackupProgress, BackupStatus } from '../api/wire.js';
 import type { HistoryStore } from './history.js';
-import type { EngineState, HistoryEntry, RestorePhase, RunKind, Trigger } from './types.js';
+import type { EngineState, HistoryEntry, LockBy, LockWhat, RestorePhase, RunKind, Trigger } from './types.js';
 import { ProgressEta } from '../shared/progress-eta.js';
 
 export type HeldLock = { release(): Promise<void> };
@@ -15,8 +15,12 @@ export interface LockOwner {
   pid: number;
   since: string;
   host?: string;
+  /** Which front end holds it and what it runs (absent when the lock does not say). */
+  by?: LockBy;
+  what?: LockWhat;
 }
-export type RunLockFn = () => Promise<{ lock: HeldLock } | { heldBy: LockOwner }>;
+/** Takes the backup lock for a run of this kind (recorded in the lock for whoever finds it held). */
+export type RunLockFn = (what: RunKind) => Promise<{ lock: HeldLock } | { heldBy: LockOwner }>;
 
 /** How long a cancel waits for PiecesOS to confirm `creation/cancel` before closing the stream anyway. */
 export const CANCEL_CONFIRM_MS = 5000;
@@ -209,7 +213,7 @@ export class Runner {
     try {
       // The lock comes first, so a run that must wait or is refused is never announced as started.
       if (!lock && this.#o.runLock) {
-        const got = await this.#o.runLock();
+        const got = await this.#o.runLock(run.kind);
         if ('heldBy' in got) return await this.#end(run, await plan.lockHeld(run, got.heldBy));
         lock = got.lock;
       }

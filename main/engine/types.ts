@@ -42,6 +42,24 @@ export interface HistoryEntry {
 
 export type EnginePhase = 'idle' | 'running' | 'paused' | 'offline' | 'error' | 'waiting';
 
+/** Which front end holds the backup lock: the tray app (with its window), the headless daemon
+ * (the background service), or the `pieces-backup` command. */
+export type LockBy = 'app' | 'daemon' | 'cli';
+/** What the holder of the backup lock is doing with it. */
+export type LockWhat = 'backup' | 'restore' | 'prune';
+
+/** Who holds the backup lock, as far as its lock file says: `by` and `what` are absent in locks
+ * written by older versions, and when a newer version wrote a value this one does not know. */
+export interface LockHolder {
+  pid: number;
+  /** When it took the lock (ISO). */
+  since: string;
+  /** Only when it is another computer. */
+  host?: string;
+  by?: LockBy;
+  what?: LockWhat;
+}
+
 /** A backup that could not start because another Pieces Backup process holds the backup lock;
  * the engine tries again until the lock is free (or stale), then runs it. */
 export interface WaitingInfo {
@@ -50,7 +68,7 @@ export interface WaitingInfo {
   /** When it began to wait (ISO). */
   since: string;
   /** The process holding the lock, and when it took it (ISO). */
-  heldBy: { pid: number; since: string; host?: string };
+  heldBy: LockHolder;
 }
 
 /** A backup or restore running in PiecesOS that another client started, and how far it is. */

@@ -98,7 +98,8 @@ export async function startPreview(opts: PreviewOptions): Promise<RunningPreview
   await ensureRenderer(rendererDir);
 
   const ownsCore = opts.core === undefined;
-  const coreOpts: AppCoreOptions = { configDir: opts.configDir };
+  // The preview serves the app's window: its runs are the app's.
+  const coreOpts: AppCoreOptions = { configDir: opts.configDir, frontEnd: 'app' };
   if (opts.url !== undefined) coreOpts.url = opts.url;
   if (opts.fallbackUrl !== undefined) coreOpts.fallbackUrl = opts.fallbackUrl;
   // Loaded lazily so a preview handed a core does not load the real one.

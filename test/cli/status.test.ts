@@ -92,7 +92,7 @@ test('status: a run in flight in another process, paused until resumed, and Piec
   assert.equal(running.state, 'running');
   assert.deepEqual(running.running, { trigger: 'scheduled', startedAt, pid: process.pid });
   const text = await runCliProcess(['--config-dir', dir, '--url', emu.url, 'status']);
-  assert.match(text.stdout, /^State: +Backing up \(scheduled, started .* by process \d+\)$/m);
+  assert.match(text.stdout, /^State: +Running \(scheduled\): the backup started by process \d+ at .+$/m);
   assert.match(text.stdout, /^Next backup: +none \(paused until resumed\)$/m);
   assert.match(text.stdout, /\(answering\)$/m);
 });

@@ -4,7 +4,8 @@
 import type { Backup } from '../../api/wire.js';
 import type { CliIO, GlobalOptions } from '../context.js';
 import { RefusedError, connect, configDirOf, errorFields, reportError } from '../context.js';
-import { tryAcquireRunLock } from '../../engine/run-lock.js';
+import { holderOf, tryAcquireRunLock } from '../../engine/run-lock.js';
+import { alreadyRunningLine } from '../../shared/waiting-text.js';
 import { openDeviceIdentity } from '../../engine/device-identity.js';
 import { backupJson, describeBackup } from '../output.js';
 import { progressView } from '../progress-view.js';
@@ -14,10 +15,10 @@ import { stallMinutesOf } from '../stall-minutes.js';
 
 export async function createCommand(io: CliIO, g: GlobalOptions, opts: { stream: boolean; signal?: AbortSignal }): Promise<number> {
   // Single flight with the tray app and the daemon sharing this config folder.
-  const got = await tryAcquireRunLock(configDirOf(g));
+  const got = await tryAcquireRunLock(configDirOf(g), { by: 'cli', what: 'backup' });
   if ('heldBy' in got) {
-    const who = got.heldBy.pid > 0 ? ` (process ${got.heldBy.pid}, since ${got.heldBy.since})` : '';
-    return reportError(io, g, new RefusedError('already-running', `A backup is already running${who}. Wait for it to finish, then try again.`));
+    const holder = alreadyRunningLine(holderOf(got.heldBy), new Date(), { pid: true });
+    return reportError(io, g, new RefusedError('already-running', `${holder}. Wait for it to finish, then try again.`));
   }
   try {
     return await createUnderLock(io, g, opts);

@@ -7,7 +7,8 @@ import { RefusedError, configDirOf, connect, reportError } from '../context.js';
 import { openSettings } from '../../settings/store.js';
 import { openDeviceIdentity } from '../../engine/device-identity.js';
 import { openDeletionLog } from '../../engine/history.js';
-import { tryAcquireRunLock } from '../../engine/run-lock.js';
+import { holderOf, tryAcquireRunLock } from '../../engine/run-lock.js';
+import { alreadyRunningLine } from '../../shared/waiting-text.js';
 import { applyPrune, planPrune, type PrunePlan } from '../../engine/prune.js';
 import { describePolicy } from '../../engine/retention.js';
 import { formatBytes } from '../../shared/format.js';
@@ -35,10 +36,10 @@ export async function pruneCommand(io: CliIO, g: GlobalOptions, opts: { dryRun: 
     return 0;
   }
   // Under the backup lock: never while this app, the daemon or another CLI makes a backup or prunes.
-  const got = await tryAcquireRunLock(configDir);
+  const got = await tryAcquireRunLock(configDir, { by: 'cli', what: 'prune' });
   if ('heldBy' in got) {
-    const who = got.heldBy.pid > 0 ? ` (process ${got.heldBy.pid}, since ${got.heldBy.since})` : '';
-    return reportError(io, g, new RefusedError('already-running', `A backup is running${who}, so nothing was pruned. Wait for it to finish, then try again.`));
+    const holder = alreadyRunningLine(holderOf(got.heldBy), new Date(), { pid: true });
+    return reportError(io, g, new RefusedError('already-running', `${holder}, so nothing was pruned. Wait for it to finish, then try again.`));
   }
   try {
     const plan = await planPrune(client, policy, { identity, now: new Date(), ...(signal ? { signal } : {}) });

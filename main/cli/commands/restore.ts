@@ -19,7 +19,8 @@ import { backupJson } from '../output.js';
 import { progressView, type ProgressView } from '../progress-view.js';
 import { recordCliRun } from '../record-run.js';
 import { stallMinutesOf } from '../stall-minutes.js';
-import { tryAcquireRunLock } from '../../engine/run-lock.js';
+import { holderOf, tryAcquireRunLock } from '../../engine/run-lock.js';
+import { alreadyRunningLine } from '../../shared/waiting-text.js';
 import { findBackup, runRestore, RestoreError } from '../../engine/restore.js';
 import { openDeviceIdentity } from '../../engine/device-identity.js';
 import type { RestorePhase } from '../../engine/types.js';
@@ -70,10 +71,10 @@ export async function restoreCommand(io: CliIO, g: GlobalOptions, opts: RestoreO
   }
 
   // Single flight with the tray app, the daemon and other CLI runs sharing this config folder.
-  const got = await tryAcquireRunLock(configDirOf(g));
+  const got = await tryAcquireRunLock(configDirOf(g), { by: 'cli', what: 'restore' });
   if ('heldBy' in got) {
-    const who = got.heldBy.pid > 0 ? ` (process ${got.heldBy.pid}, since ${got.heldBy.since})` : '';
-    return reportError(io, g, new RefusedError('already-running', `A backup or restore is already running${who}. Wait for it to finish, then try again; nothing was restored.`));
+    const holder = alreadyRunningLine(holderOf(got.heldBy), new Date(), { pid: true });
+    return reportError(io, g, new RefusedError('already-running', `${holder}. Wait for it to finish, then try again; nothing was restored.`));
   }
   try {
     return await restoreUnderLock(io, g, opts, client, signal);

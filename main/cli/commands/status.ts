@@ -7,22 +7,25 @@ import type { CliIO, GlobalOptions } from '../context.js';
 import { configDirOf, connect } from '../context.js';
 import { probe } from '../../api/discovery.js';
 import { openHistory } from '../../engine/history.js';
-import { runInProgress } from '../../engine/interrupted.js';
+import { runInProgress, type RunMarker } from '../../engine/interrupted.js';
+import { holderOf, readLockHolder } from '../../engine/run-lock.js';
 import { owedFromHistory } from '../../engine/owed.js';
 import { overdueOf } from '../../engine/overdue.js';
 import { nextRuns } from '../../engine/schedule.js';
 import { openSettings } from '../../settings/store.js';
-import type { HistoryEntry, Trigger } from '../../engine/types.js';
+import type { HistoryEntry, LockBy, LockWhat, Trigger } from '../../engine/types.js';
 import { formatBytes } from '../../shared/format.js';
 import { formatDateTimeIso } from '../../shared/time-format.js';
 import { safeJson, visible } from '../../shared/terminal-text.js';
 import { OWED_TEXT, overdueText } from '../../shared/owed-overdue-text.js';
+import { describeHolder } from '../../shared/waiting-text.js';
 
 export interface StatusJson {
   /** The one word for now: a run in flight wins, then a pause, then an owed backup, then overdue. */
   state: 'running' | 'paused' | 'owed' | 'overdue' | 'idle';
-  /** A run in flight in any process on this folder (its progress is that process's to show). */
-  running: { trigger: Trigger; startedAt: string; pid: number } | null;
+  /** A run in flight in any process on this folder (its progress is that process's to show), with
+   * which front end runs it and what it does, when the backup lock says so. */
+  running: { trigger: Trigger; startedAt: string; pid: number; host?: string; by?: LockBy; what?: LockWhat } | null;
   /** Automatic backups paused until this ISO time, 'resume' (until resumed), or null. */
   pausedUntil: string | null;
   owed: { since: string } | null;
@@ -75,14 +78,25 @@ export async function gatherStatus(io: CliIO, g: GlobalOptions, now = Date.now()
   } catch {
     // Not answering is an answer here, not an error.
   }
-  const running = marker && { trigger: marker.trigger, startedAt: marker.startedAt, pid: marker.pid };
+  const running = marker && (await runningOf(dir, marker));
   const state: StatusJson['state'] = running ? 'running' : pausedUntil !== null ? 'paused' : owed ? 'owed' : overdue ? 'overdue' : 'idle';
   return { state, running, pausedUntil, owed, overdue, lastSuccess, lastFailure, nextRun: next ? next.toISOString() : null, piecesOs };
 }
 
+/** The marker's run, with who runs it and what from the backup lock its process holds. */
+async function runningOf(dir: string, marker: RunMarker): Promise<NonNullable<StatusJson['running']>> {
+  const lock = await readLockHolder(dir).catch(() => null);
+  const mine = lock !== null && lock.pid === marker.pid && lock.host === marker.host ? lock : null;
+  const { host, by, what } = holderOf({ pid: marker.pid, since: marker.startedAt, host: marker.host, ...(mine?.by ? { by: mine.by } : {}), ...(mine?.what ? { what: mine.what } : {}) });
+  return { trigger: marker.trigger, startedAt: marker.startedAt, pid: marker.pid, ...(host ? { host } : {}), ...(by ? { by } : {}), ...(what ? { what } : {}) };
+}
+
 /** The state line, in the words the tray and the window use. */
 function stateText(st: StatusJson): string {
-  if (st.running) return `Backing up (${st.running.trigger}, started ${formatDateTimeIso(st.running.startedAt)} by process ${st.running.pid})`;
+  if (st.running) {
+    const r = st.running;
+    return `Running (${r.trigger}): ${visible(describeHolder({ ...r, since: r.startedAt }, new Date(), { pid: true }))}`;
+  }
   if (st.pausedUntil === 'resume') return 'Paused until resumed';
   if (st.pausedUntil !== null) return `Paused until ${formatDateTimeIso(st.pausedUntil)}`;
   if (st.owed) return OWED_TEXT;
