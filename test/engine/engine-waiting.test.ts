@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator } from '../../emulator/server.js';
 import { createClient } from '../../main/api/client.js';
 import { ManualClock, settle } from '../../main/engine/clock.js';
@@ -19,18 +18,11 @@ import { openSettings } from '../../main/settings/store.js';
 import type { SettingsPatch } from '../../main/settings/schema.js';
 import type { EngineState, WaitingInfo } from '../../main/engine/types.js';
 import { startLockHolder } from '../helpers/lock-children.js';
+import { waitFor } from '../helpers/wait.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const START = new Date(2026, 10, 27, 9, 0, 0).getTime();
-
-async function waitFor(pred: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`Timed out after ${ms} ms waiting for ${what}.`);
-    await sleep(5);
-  }
-}
 
 async function rig(t: TestContext, settingsPatch: SettingsPatch) {
   const dir = await mkdtemp(join(tmpdir(), 'pb-waiting-'));

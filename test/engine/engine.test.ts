@@ -19,6 +19,7 @@ import { openDeviceIdentity } from '../../main/engine/device-identity.js';
 import type { SettingsPatch } from '../../main/settings/schema.js';
 import type { EngineState, HistoryEntry } from '../../main/engine/types.js';
 import type { Backup } from '../../main/api/wire.js';
+import { waitFor } from '../helpers/wait.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -40,14 +41,6 @@ interface RigOptions {
 }
 
 /** Poll in real time until `pred` holds; fail with a clear reason after `ms`. */
-async function waitFor(pred: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`Timed out after ${ms} ms waiting for ${what}.`);
-    await sleep(5);
-  }
-}
-
 /** A compressible folder of about `bytes`: the tar work (what progress measures) is real, gzip stays cheap. */
 async function makeSource(dir: string, bytes: number): Promise<void> {
   await mkdir(dir, { recursive: true });

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
 import { createClient } from '../../main/api/client.js';
 import { ManualClock } from '../../main/engine/clock.js';
@@ -18,18 +17,11 @@ import { openDeviceIdentity } from '../../main/engine/device-identity.js';
 import { OWED_MAX_CHECK_MS, owedFromHistory, piecesOsAnswers } from '../../main/engine/owed.js';
 import type { SettingsPatch } from '../../main/settings/schema.js';
 import type { HistoryEntry } from '../../main/engine/types.js';
+import { waitFor } from '../helpers/wait.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const START = new Date(2026, 10, 27, 9, 0, 0).getTime(); // local 09:00; the daily backup is at 12:00
-
-async function waitFor(pred: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`Timed out after ${ms} ms waiting for ${what}.`);
-    await sleep(5);
-  }
-}
 
 async function rig(t: TestContext, o: { history?: HistoryEntry[]; settings?: SettingsPatch } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'pb-owed-'));

@@ -20,18 +20,11 @@ import type { SettingsPatch } from '../../main/settings/schema.js';
 import type { EngineState, HistoryEntry } from '../../main/engine/types.js';
 import type { Backup } from '../../main/api/wire.js';
 import { startLockHolder } from '../helpers/lock-children.js';
+import { waitFor } from '../helpers/wait.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const START = new Date(2026, 10, 27, 9, 0, 0).getTime();
-
-async function waitFor(pred: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`Timed out after ${ms} ms waiting for ${what}.`);
-    await sleep(5);
-  }
-}
 
 /** Every file under `dir` with its content, by relative path. */
 async function filesOf(dir: string): Promise<Record<string, string>> {

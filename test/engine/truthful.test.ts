@@ -11,7 +11,6 @@ import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator, type Faults } from '../../emulator/server.js';
 import { createClient } from '../../main/api/client.js';
 import { ManualClock } from '../../main/engine/clock.js';
@@ -20,16 +19,9 @@ import { FINISHED_ANYWAY } from '../../main/engine/backup-run.js';
 import { openHistory } from '../../main/engine/history.js';
 import { openSettings } from '../../main/settings/store.js';
 import { openDeviceIdentity } from '../../main/engine/device-identity.js';
+import { waitFor } from '../helpers/wait.js';
 
 const START = new Date(2026, 10, 27, 9, 0, 0).getTime();
-
-async function waitFor(pred: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`Timed out after ${ms} ms waiting for ${what}.`);
-    await sleep(5);
-  }
-}
 
 interface ProxyOptions {
   /** Cut the app's side of the streamed create once a value at or past this percentage went by. */
