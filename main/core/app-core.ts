@@ -26,6 +26,9 @@ import { join } from 'node:path';
 
 /** How long a stop waits for a start-up still under way (local files only: quick). */
 const START_GRACE_MS = 3000;
+/** How long a window's snapshot waits for PiecesOS to name this computer (a local call, normally
+ * instant) before answering with what was learned before: a stalled PiecesOS must not hold a window. */
+const DEVICE_NAME_WAIT_MS = 3000;
 
 export interface AppCoreOptions {
   configDir: string;
@@ -216,7 +219,7 @@ export async function createAppCore(opts: AppCoreOptions): Promise<FullAppCore> 
    * (it may have named the machine since), else what was learned before (kept in device.json); no
    * discovery just for this. The very identity retention and restore go by. */
   const thisDevice = async (): Promise<string | null> => {
-    const known = client ? await identity.resolve(client) : await identity.known();
+    const known = client ? await identity.resolve(client, AbortSignal.timeout(DEVICE_NAME_WAIT_MS)) : await identity.known();
     return known?.name ?? null;
   };
 

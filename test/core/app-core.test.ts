@@ -11,6 +11,8 @@ import { INVOKE_CHANNELS } from '../../main/ipc/contract.js';
 import { createNoticePolicy } from '../../main/core/notices.js';
 import { ManualClock } from '../../main/engine/clock.js';
 import { DEFAULT_SETTINGS } from '../../main/settings/schema.js';
+import type { ServerResponse } from 'node:http';
+import { startServer } from '../api/http-fixture.js';
 
 test('every contract channel has a handler, and only those', () => {
   assert.deepEqual(Object.keys(INVOKE_HANDLERS).sort(), [...INVOKE_CHANNELS].sort());
@@ -176,5 +178,37 @@ test('an older PiecesOS that does not name this computer: null in the snapshot u
     await core2.stop();
     await emu2.close();
     await rm(dir2, { recursive: true, force: true });
+  }
+});
+
+test('a PiecesOS that does not answer when asked to name this computer holds no window: the snapshot answers with what was learned before', { timeout: 60_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'pb-core-device-stall-'));
+  const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), log: () => {}, deviceName: 'desk-10' });
+  await emu.seed(2, { deviceName: 'elsewhere' });
+  // In front of the emulator: every request passed on, except the device information, never answered.
+  const held: ServerResponse[] = [];
+  const front = await startServer((req, res, body) => {
+    if (req.url === '/os/device/information') return void held.push(res);
+    void fetch(emu.url + req.url, { method: req.method ?? 'GET', ...(body ? { body } : {}) }).then(async (r) => {
+      res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/plain' });
+      res.end(Buffer.from(await r.arrayBuffer()));
+    }, () => res.destroy());
+  });
+  const cfg = join(dir, 'cfg');
+  await mkdir(cfg, { recursive: true });
+  await writeFile(join(cfg, 'device.json'), JSON.stringify({ name: 'desk-10', source: 'pieces-os', learnedAt: '2026-11-28T00:00:00.000Z' }));
+  // The client's own timeout is far beyond the test's: only the snapshot's own bound lets it answer.
+  const core = await createAppCore({ configDir: cfg, url: front.url, timeoutMs: 600_000 });
+  try {
+    await core.start();
+    const snap = await core.snapshot();
+    assert.equal(snap.backups?.length, 2);
+    assert.equal(snap.thisDevice, 'desk-10');
+    assert.ok(held.length >= 1, 'PiecesOS was asked');
+  } finally {
+    await core.stop();
+    await front.close();
+    await emu.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });
