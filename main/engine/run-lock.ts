@@ -201,6 +201,15 @@ export async function readLockHolder(configDir: string): Promise<LockOwner | nul
   return (await readLock(join(configDir, LOCK_FILE))).owner;
 }
 
+/** Who holds the lock of `configDir` now, when that holder still runs by the same rules a taker
+ * applies (its process alive here, or a fresh heartbeat from another computer); null when the lock
+ * is free, unreadable or left behind. For `pieces-backup status`: a run in flight whatever its
+ * front end (a command's create writes no run marker, only this lock). */
+export async function liveLockHolder(configDir: string, now: number = Date.now()): Promise<LockOwner | null> {
+  const seen = await readLock(join(configDir, LOCK_FILE));
+  return seen.owner !== null && !(await isStale(seen, hostname(), now)) ? seen.owner : null;
+}
+
 /** The lock holder as the state and the words show it: the host only when it is another computer. */
 export function holderOf(o: LockHolder): LockHolder {
   return {

@@ -104,3 +104,38 @@ test('a create the command runs records in the lock that the pieces-backup comma
   run.child.kill('SIGINT');
   await run.done;
 });
+
+test('status while a pieces-backup create runs (a run with no marker, only the lock): running, the command\'s backup, never "Idle"', { timeout: 60_000 }, async (t) => {
+  const source = await mkdtemp(join(tmpdir(), 'pb-lock-holder-src-'));
+  t.after(() => rm(source, { recursive: true, force: true }));
+  await writeFile(join(source, 'notes.txt'), 'x'.repeat(200_000));
+  const r = await rig(t, { source, bytesPerSecond: 20_000 });
+  const run = startCli(['--url', r.emu.url, '--config-dir', r.configDir, '--json', 'create', '--stream'], {}, { killAfterMs: 50_000 });
+  t.after(() => void run.child.kill('SIGKILL'));
+  let held = false;
+  for (let i = 0; i < 400 && !held; i++) {
+    held = await readFile(join(r.configDir, LOCK_FILE), 'utf8').then(() => true, () => false);
+    if (!held) await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.ok(held, 'the create took the lock');
+  const json = JSON.parse((await r.cli('--json', 'status')).stdout) as { state: string; running: Record<string, unknown> | null; piecesOs: { runs: Array<{ kind: string; percentage: number | null }> | null } };
+  assert.equal(json.state, 'running');
+  assert.equal(json.piecesOs.runs?.length, 1, 'PiecesOS reports the backup in progress');
+  assert.equal(json.piecesOs.runs[0]!.kind, 'backup');
+  assert.equal(typeof json.piecesOs.runs[0]!.percentage, 'number');
+  assert.equal(json.running?.trigger, 'manual', 'a command\'s backup is recorded as manual in the history, so status says the same');
+  assert.equal(json.running?.by, 'cli');
+  assert.equal(json.running?.what, 'backup');
+  assert.equal(json.running?.pid, run.child.pid);
+  const text = await r.cli('status');
+  assert.match(text.stdout, /^State: +Running \(manual\): the backup the pieces-backup command started at .+ \(process \d+\)$/m);
+  assert.match(text.stdout, /^ +Backing up now: \d+ %$/m);
+  run.child.kill('SIGINT');
+  await run.done;
+
+  // A lock its process left behind (that process is gone) is not a run.
+  await writeFile(join(r.configDir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), token: 'left-behind', since: new Date().toISOString(), by: 'cli', what: 'backup' }));
+  const after = JSON.parse((await r.cli('--json', 'status')).stdout) as { state: string; running: unknown };
+  assert.equal(after.running, null);
+  assert.notEqual(after.state, 'running');
+});
