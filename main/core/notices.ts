@@ -9,7 +9,7 @@ import { asSentence, formatBytes, truncate } from '../shared/format.js';
 import { formatDateTimeIso } from '../shared/time-format.js';
 import { droppedTitle, withoutErrorCodes } from '../shared/status-text.js';
 import type { Backup } from '../api/wire.js';
-import { describeHolder } from '../shared/waiting-text.js';
+import { describeHolder, stuckHolderAdvice } from '../shared/waiting-text.js';
 import { overdueText } from '../shared/owed-overdue-text.js';
 
 /** Least time between two notices of one kind, and the most notices in any hour. */
@@ -137,7 +137,7 @@ export function createNoticePolicy(opts: { settings: () => Settings; clock: Cloc
         title: 'Backup waiting for another Pieces Backup',
         body:
           `${what} has waited over an hour for ${describeHolder(w.heldBy, new Date(opts.clock.now()))} to finish; it starts by itself once that one is done. ` +
-          `If that one is stuck, quit it (the other Pieces Backup app, daemon or command). ` +
+          `${stuckHolderAdvice(w.heldBy)} ` +
           `If no other Pieces Backup is running, delete ${lockFile} and the backup starts within a minute.`,
       };
       return allow(n.kind) ? n : null;

@@ -56,3 +56,21 @@ export function holderIsRunning(heldBy: LockHolder, now: Date, opts: HolderWords
 export function waitingLine(w: { heldBy: LockHolder }, now: Date, opts: HolderWordsOptions = {}): string {
   return `Waiting for ${describeHolder(w.heldBy, now, opts)}`;
 }
+
+/** What to do when the holder seems stuck, for the holder the lock names: "If it is stuck, stop
+ * the background service (pieces-backup daemon, process 4242)." A lock that does not say which
+ * front end holds it names all three. */
+export function stuckHolderAdvice(heldBy: LockHolder): string {
+  const pid = heldBy.pid > 0 ? heldBy.pid : null;
+  const on = heldBy.host ? ` on ${heldBy.host}` : '';
+  switch (heldBy.by) {
+    case 'app':
+      return `If it is stuck, quit the Pieces Backup app${on} (its tray menu, Quit).`;
+    case 'daemon':
+      return `If it is stuck, stop the background service${on} (pieces-backup daemon${pid ? `, process ${pid}` : ''}).`;
+    case 'cli':
+      return `If it is stuck, stop the pieces-backup command${on} (Ctrl-C where it runs${pid ? `, or process ${pid}` : ''}).`;
+    default:
+      return `If it is stuck, quit it (${pid ? `process ${pid}: ` : ''}the other Pieces Backup app, background service or pieces-backup command).`;
+  }
+}

@@ -3,7 +3,7 @@
 // written by an older version (no `by`/`what`) is worded as before, by its process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alreadyRunningLine, describeHolder, holderIsRunning, waitingLine } from '../../main/shared/waiting-text.js';
+import { alreadyRunningLine, describeHolder, holderIsRunning, stuckHolderAdvice, waitingLine } from '../../main/shared/waiting-text.js';
 import { formatAtIso } from '../../main/shared/time-format.js';
 import type { LockHolder } from '../../main/engine/types.js';
 
@@ -55,4 +55,15 @@ test('"… is running" begins a sentence with the same words', () => {
   assert.equal(holderIsRunning({ pid: 4242, since, by: 'app', what: 'restore' }, now), `The restore the Pieces Backup app started at ${at} is running`);
   assert.equal(holderIsRunning({ pid: 4242, since }, now), `The backup started by process 4242 at ${at} is running`);
   assert.equal(holderIsRunning({ pid: -1, since: '' }, now), 'Another Pieces Backup is running a backup, restore or prune');
+});
+
+test('what to do when the holder seems stuck names the one front end that holds it (and how to stop it), not a list of all three', () => {
+  const since = '2026-11-28T14:02:00.000Z';
+  assert.equal(stuckHolderAdvice({ pid: 4242, since, by: 'app', what: 'backup' }), 'If it is stuck, quit the Pieces Backup app (its tray menu, Quit).');
+  assert.equal(stuckHolderAdvice({ pid: 4242, since, by: 'daemon', what: 'backup' }), 'If it is stuck, stop the background service (pieces-backup daemon, process 4242).');
+  assert.equal(stuckHolderAdvice({ pid: 4242, since, by: 'cli', what: 'restore' }), 'If it is stuck, stop the pieces-backup command (Ctrl-C where it runs, or process 4242).');
+  assert.equal(stuckHolderAdvice({ pid: 4242, since, by: 'daemon', what: 'backup', host: 'host-b' }), 'If it is stuck, stop the background service on host-b (pieces-backup daemon, process 4242).');
+  // An older lock: who holds it is not known, so all three are named, with its process.
+  assert.equal(stuckHolderAdvice({ pid: 4242, since }), 'If it is stuck, quit it (process 4242: the other Pieces Backup app, background service or pieces-backup command).');
+  assert.equal(stuckHolderAdvice({ pid: 0, since }), 'If it is stuck, quit it (the other Pieces Backup app, background service or pieces-backup command).');
 });
