@@ -53,9 +53,6 @@ export class SseEvents {
   /** `onData` gets each event's data; a buffered line plus data over `maxChars` makes feed throw `tooLong()`. */
   /** Positive: runs of events may be parsed together (see batch); negative: events left to go one by one after a refused run. */
   private batchSize = 1;
-  /** Where the next `{` is in the chunk being read (see nextOpen). */
-  private found = { chunk: -1, at: -1 };
-  private chunks = 0;
   /** The members of the run being read (see batch); emptied after each run. */
   private readonly members: string[] = [];
 
@@ -105,7 +102,6 @@ export class SseEvents {
 
   /** Lines of a piece without CR (the usual case); returns the unfinished last line. */
   private linesLf(chunk: string): string {
-    this.chunks++;
     let from = 0;
     for (let lf = chunk.indexOf('\n'); lf !== -1; lf = chunk.indexOf('\n', from)) {
       if (this.dataLines === 0 && this.batchSize > 0 && chunk.startsWith('data: {', from)) {
@@ -136,14 +132,17 @@ export class SseEvents {
   }
 
   /**
-   * A run of events that are each one line `data: {…}` holding a flat object (one `{`, one `}`)
-   * and their blank line, in a piece without CR, is parsed with one JSON.parse as an array: the
+   * A run of events that are each one line `data: {…}` (a `{` up to the first `}` after it, then
+   * the blank line), in a piece without CR, is parsed with one JSON.parse as an array: the
    * joints `}\n\ndata: {` become `},{`, and no newline may be left (a member holding one was
-   * not one line of data; so the joints occur nowhere else).
-   * Exact for the same reason as the JSON reader's runs: every brace of the array text is a
-   * member's first or last character, so k elements from k members means each element is one
-   * member, which is that event's data as it stands (an object needs no trimming). Returns the
-   * index after the run's last blank line, or `from` when there is no run (or it was refused).
+   * not one line of data).
+   * Exact for the same reason as the JSON reader's runs: every `}` of the array text is a
+   * member's last character followed by a comma or the final `]`, and every member starts with
+   * `{`, so each element is an object of whole consecutive members, and k elements from k
+   * members means each element is one member, which is that event's data as it stands (an
+   * object needs no trimming). A `{` inside a member needs no search: one cut short by a nested
+   * object's `}` makes the array invalid, and is not followed by the blank line anyway. Returns
+   * the index after the run's last blank line, or `from` when there is no run (or it was refused).
    */
   private batch(chunk: string, from: number): number {
     const n = chunk.length;
@@ -153,7 +152,7 @@ export class SseEvents {
     const members = this.members;
     while (p < n && count < RUN_LENGTH) {
       const close = chunk.indexOf('}', p + 1);
-      if (close === -1 || this.nextOpen(chunk, p + 1) < close) break;
+      if (close === -1) break;
       if (chunk.charCodeAt(close + 1) !== LF || chunk.charCodeAt(close + 2) !== LF) break;
       count++;
       last = close + 1;
@@ -183,18 +182,6 @@ export class SseEvents {
     }
     for (const v of values) this.onJson(v);
     return last + 2;
-  }
-
-  /** chunk.indexOf('{', from), or chunk.length when absent, remembered per chunk (searched once, not once per event). */
-  private nextOpen(chunk: string, from: number): number {
-    if (this.found.chunk !== this.chunks) this.found = { chunk: this.chunks, at: -1 };
-    let at = this.found.at;
-    if (at < from) {
-      at = chunk.indexOf('{', from);
-      if (at === -1) at = chunk.length;
-      this.found.at = at;
-    }
-    return at;
   }
 
   /** Lines ending with LF, CR or CRLF; a CR ending the piece waits for the next (it may be CRLF). */

@@ -39,6 +39,10 @@ function skipSeparators(s: string): string {
   return i === 0 ? s : s.slice(i);
 }
 
+function isJsonSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
 function isSpace(c: number): boolean {
   // Whitespace, the RFC 7464 record separator and commas between top-level values are all
   // treated as separators: some servers frame values that way.
@@ -244,14 +248,20 @@ export class ProgressStreamReader {
   }
 
   /**
-   * A run of flat objects (one `{` and one `}` each) joined by exactly one newline, or by
-   * nothing, is parsed with one JSON.parse as an array: `[v1,v2,…]` (each joint, `}{` or `}\n{`,
-   * becomes `},{`; it occurs nowhere else in the run, and newlines inside members stay). Per
-   * value, JSON.parse's own set-up cost more than the parsing. Exact: every brace of the array text is a member's first
-   * or last character, so an element can only end at a member's end, and only a joint can follow
-   * it; k elements from k members means each element is one member's unchanged text. Returns
-   * the index after the run, or `i` when there is none (or the array was refused: the
-   * single-value path then reads the next values).
+   * A run of members (each a `{` up to the first `}` after it) joined by exactly one newline, or
+   * by nothing, is parsed with one JSON.parse as an array: `[m1,m2,…]` (each joint, `}{` or
+   * `}\n{`, becomes `},{`; newlines inside members stay). Per value, JSON.parse's own set-up cost
+   * more than the parsing. Exact: the array's first element starts at m1's `{`, so it is an
+   * object, which ends at a `}`; every `}` of the array text is a member's last character, and
+   * is followed by the joint's comma (or the final `]`), so the next element starts at the next
+   * member's `{`: each element is an object made of whole consecutive members, and k elements
+   * from k members means each is one member's unchanged text, a valid value, which the scanner
+   * would have read the same. A `{` inside a member (in a string, or a nested object the
+   * member's first `}` cuts short) needs no search of its own: a cut-short member makes the
+   * array invalid. A member followed by anything but a joint or whitespace (a `,` or `}` after a
+   * nested object's first `}`) is left out of the run, so nested values do not make runs
+   * refused. Returns the index after the run, or `i` when there is none (or the array was
+   * refused: the single-value path then reads the next values).
    */
   private batch(text: string, i: number): number {
     const n = text.length;
@@ -265,11 +275,13 @@ export class ProgressStreamReader {
     let start = i;
     for (let p = i; p < n && count < RUN_LENGTH && text.charCodeAt(p) === OPEN_BRACE;) {
       const close = text.indexOf('}', p + 1);
-      if (close === -1 || this.nextIndexOf(text, '{', p + 1) < close) break;
+      if (close === -1) break;
+      const c = text.charCodeAt(close + 1);
+      // Not followed by a joint or whitespace (or the piece's end): probably cut short, not counted.
+      if (c !== LF && c !== OPEN_BRACE && c === c && !isJsonSpace(c)) break;
       count++;
       start = p;
       last = close + 1;
-      const c = text.charCodeAt(last);
       if (c === LF && joint !== 'none') {
         joint = 'newline';
         if (scratch === undefined) scratch = this.asciiScratch(text);

@@ -48,6 +48,9 @@ test('fast reader equals the reference on hand-picked tricky streams, cut at eve
     'data: {"a":1}\n\ndata: \u00a0{"b":2}\u00a0\n\ndata: "s"\n\ndata: {"c":}\n\n', 'data: {"a":1}\r', ': only a comment\n\n\n',
     'data: {"a":1}\n\ndata: {"b":\n2}\n\ndata: {"c":3}\n\n', 'data: {"a":"}\n\ndata: {","b":1}\n\ndata: {"c":3}\n\n', 'data: {"a":1}\n\ndata:{"b":2}\n\ndata: {"c":{}}\n\n',
     'data: {"a":1}\n\n\ndata: {"b":2}\n\ndata: {"c":3}\ndata: {"d":4}\n\n', 'data: {"a":"x\ny"}\n\ndata: {"b":2}\n\n',
+    // Runs whose members hold a `{` (no search for it: a nested object's first `}` cuts its member short).
+    '{"a":"{"}{"b":"{{"}{"c":1}', '{"a":"{"}\n{"b":{"c":1}}\n{"d":"{"}\n{"e":{}}{"f":1}\n', '{"a":{"b":1}{"c":2}}{"d":3}', '{"a":{"b":1}\n{"c":2}\n',
+    'data: {"a":"{"}\n\ndata: {"b":"{x"}\n\ndata: {"c":{"d":1}}\n\ndata: {"e":1}\n\n', 'data: {"a":{"b":1}\n\ndata: {"c":2}\n\n',
   ];
   for (const s of streams) {
     for (const size of [1, 2, 3, 5, 8, 13, 1 << 20]) {
