@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator } from '../../emulator/server.js';
 import { createClient } from '../../main/api/client.js';
 import { createAppCore } from '../../main/core/app-core.js';
@@ -13,14 +12,7 @@ import { progressText, runDaemon, runText } from '../../main/daemon/daemon.js';
 import { formatLocalDateTime } from '../../main/shared/format.js';
 import type { HistoryEntry } from '../../main/engine/types.js';
 import { withTempDir } from '../helpers/temp-dir.js';
-
-async function waitFor(pred: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`Timed out after ${ms} ms waiting for ${what}.`);
-    await sleep(25);
-  }
-}
+import { waitFor } from '../helpers/wait.js';
 
 test("restore log lines: each step's progress names the backup; the outcome says what is in place, or why not", () => {
   const created = '2026-11-20T14:02:00.000Z';
@@ -65,9 +57,9 @@ test('while the app restores on the same settings folder, the daemon does not ba
     const lines: string[] = [];
     const ac = new AbortController();
     const daemon = runDaemon({ configDir: cfg, url: emu.url, json: false, out: (l) => lines.push(l), signal: ac.signal });
-    await waitFor(() => lines.some((l) => l.includes('Waiting for')), `the daemon to wait:\n${lines.join('\n')}`);
+    await waitFor(() => lines.some((l) => l.includes('Waiting for')), `the daemon to wait:\n${lines.join('\n')}`, 20_000);
     assert.ok(lines.some((l) => l.includes(`started by process ${process.pid}`)), lines.join('\n'));
-    await waitFor(() => restored !== null, 'the restore to finish');
+    await waitFor(() => restored !== null, 'the restore to finish', 20_000);
     assert.equal(restored!.result, 'completed');
     ac.abort();
     assert.equal(await daemon, 0);

@@ -11,21 +11,10 @@ import { startEmulator } from '../../emulator/server.js';
 import { openHistory } from '../../main/engine/history.js';
 import { never, startHostileServer } from '../cli/hostile-server.js';
 import { DEFAULT_PORTS } from '../../main/api/discovery.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** Generous: the daemon must stop within 5 s of SIGTERM; the bound leaves room for a loaded machine. */
 const STOP_BOUND_MS = 5000;
-
-function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (pred()) return resolve();
-      if (Date.now() > end) return reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
-      setTimeout(check, 25);
-    };
-    check();
-  });
-}
 
 /** A settings folder whose daily schedule was set long ago, so the daemon catches up at once
  * (or, with catchUp false, has nothing to do until tomorrow). */
@@ -69,7 +58,7 @@ test('SIGTERM at start-up, against a server that accepts and never answers: the 
       const cfg = await configFolder(dir, 'cfg', false);
       const d = startDaemon(['--url', srv.url, '--config-dir', cfg, '--json']);
       // Whatever it waits on first (the list, the device, the engine), it is waiting on it now.
-      await waitFor(() => srv.seen.length > 0 || /"event":"start"/.test(d.out()), 15_000, 'the daemon to start');
+      await waitFor(() => srv.seen.length > 0 || /"event":"start"/.test(d.out()), 'the daemon to start', 15_000);
       await new Promise((r) => setTimeout(r, 300));
       assertPromptStop(await d.stop(), 'start-up');
     } finally {
@@ -83,7 +72,7 @@ test('SIGTERM with a backup in flight against a server that never answers: exits
     try {
       const cfg = await configFolder(dir, 'cfg', true);
       const d = startDaemon(['--url', srv.url, '--config-dir', cfg, '--json']);
-      await waitFor(() => srv.seen.includes('POST /backups/create/streamed'), 15_000, 'the catch-up backup to be sent');
+      await waitFor(() => srv.seen.includes('POST /backups/create/streamed'), 'the catch-up backup to be sent', 15_000);
       const r = await d.stop();
       assertPromptStop(r, 'backup in flight');
       const history = await openHistory(cfg).list();
@@ -118,7 +107,7 @@ test('SIGTERM while discovering PiecesOS (a port of the scan accepts and never a
     await withTempDir('daemon-hang-discovery', async (dir) => {
       const cfg = await configFolder(dir, 'cfg', true);
       const d = startDaemon(['--config-dir', cfg, '--json']);
-      await waitFor(() => connections > 0, 15_000, 'discovery to probe the silent port');
+      await waitFor(() => connections > 0, 'discovery to probe the silent port', 15_000);
       assertPromptStop(await d.stop(), 'discovery');
     });
   } finally {
@@ -134,7 +123,7 @@ test('daemon --timeout bounds its requests: a server that never answers fails th
       const cfg = await configFolder(dir, 'cfg', true);
       const d = startDaemon(['--url', srv.url, '--config-dir', cfg, '--json', '--timeout', '1']);
       const failed = () => jsonLines(d.out()).find((e) => e.event === 'run' && (e.entry as { result: string }).result === 'failed');
-      await waitFor(() => failed() !== undefined, 10_000, 'the catch-up backup to time out');
+      await waitFor(() => failed() !== undefined, 'the catch-up backup to time out', 10_000);
       assert.equal((failed()!.entry as { error: { kind: string } }).error.kind, 'timeout');
       await d.stop();
     } finally {
@@ -149,7 +138,7 @@ test('daemon --timeout bounds the silence of a stream: a stalled backup fails as
       const cfg = await configFolder(dir, 'cfg', true);
       const d = startDaemon(['--url', emu.url, '--config-dir', cfg, '--json', '--timeout', '1']);
       const failed = () => jsonLines(d.out()).find((e) => e.event === 'run' && (e.entry as { result: string }).result === 'failed');
-      await waitFor(() => failed() !== undefined, 15_000, 'the stalled backup to fail');
+      await waitFor(() => failed() !== undefined, 'the stalled backup to fail', 15_000);
       assert.equal((failed()!.entry as { error: { kind: string } }).error.kind, 'stalled');
       await d.stop();
     } finally {
@@ -164,7 +153,7 @@ test('a failed run and its retry read as sentences: "…try again later. Retryin
       const cfg = await configFolder(dir, 'cfg', true);
       for (const json of [false, true]) {
         const d = startDaemon(['--url', emu.url, '--config-dir', cfg, ...(json ? ['--json'] : [])]);
-        await waitFor(() => /etrying at/.test(d.out()), 15_000, 'a failed run with a retry');
+        await waitFor(() => /etrying at/.test(d.out()), 'a failed run with a retry', 15_000);
         await d.stop();
         const line = d.out().split('\n').find((l) => /etrying at/.test(l))!;
         assert.doesNotMatch(line, /[.!?];/, line);

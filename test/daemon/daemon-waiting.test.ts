@@ -11,14 +11,7 @@ import { runDaemon } from '../../main/daemon/daemon.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 import { startLockHolder } from '../helpers/lock-children.js';
 import { formatClock } from '../../main/shared/time-format.js';
-
-async function waitFor(pred: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`Timed out after ${ms} ms waiting for ${what}.`);
-    await sleep(25);
-  }
-}
+import { waitFor } from '../helpers/wait.js';
 
 test('a backup blocked by another process logs one "Waiting for the backup started by process N at HH:MM" line', { timeout: 30_000 }, (t) =>
   withTempDir('daemon-wait', async (dir) => {
@@ -34,7 +27,7 @@ test('a backup blocked by another process logs one "Waiting for the backup start
     const ac = new AbortController();
     const running = runDaemon({ configDir: cfg, url: emu.url, json: false, out: (l) => lines.push(l), signal: ac.signal });
     const hhmm = (d: Date) => formatClock(d); // the one way times are written (time-format.ts)
-    await waitFor(() => lines.some((l) => l.includes('Waiting for')), 'the waiting line');
+    await waitFor(() => lines.some((l) => l.includes('Waiting for')), 'the waiting line', 20_000);
     await sleep(300); // anything else it would log about the same wait
     ac.abort();
     assert.equal(await running, 0);

@@ -8,20 +8,9 @@ import { startEmulator } from '../../emulator/server.js';
 import { runDaemon } from '../../main/daemon/daemon.js';
 import { openHistory } from '../../main/engine/history.js';
 import { withTempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait.js';
 
 const withDirs = (fn: (dir: string) => Promise<void>) => withTempDir('daemon', fn);
-
-function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (pred()) return resolve();
-      if (Date.now() > end) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(check, 25);
-    };
-    check();
-  });
-}
 
 /** A daily cron (6 fields) that fires once, `inMs` from now: schedules firing more often than every
  * 5 minutes are refused, so a test waits for one exact time of day instead. */
@@ -38,7 +27,7 @@ test('a scheduled backup happens (--schedule override, JSON lines)', { timeout: 
       const ac = new AbortController();
       const running = runDaemon({ configDir: join(dir, 'cfg'), url: emu.url, json: true, schedule: cronAt(3000), out: (l) => lines.push(l), signal: ac.signal });
       const events = () => lines.map((l) => JSON.parse(l) as { event: string; entry?: { trigger: string; result: string } });
-      await waitFor(() => events().some((e) => e.event === 'run' && e.entry?.trigger === 'scheduled' && e.entry.result === 'completed'), 20_000, 'a scheduled backup');
+      await waitFor(() => events().some((e) => e.event === 'run' && e.entry?.trigger === 'scheduled' && e.entry.result === 'completed'), 'a scheduled backup', 20_000);
       ac.abort();
       assert.equal(await running, 0);
       const ev = events();
@@ -68,7 +57,7 @@ test('SIGTERM mid-backup: the stream is aborted, the run recorded canceled, exit
       let out = '';
       child.stdout.on('data', (d) => (out += String(d)));
       const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-      await waitFor(() => /"event":"progress"/.test(out), 20_000, 'a backup in progress');
+      await waitFor(() => /"event":"progress"/.test(out), 'a backup in progress', 20_000);
       const t0 = Date.now();
       child.kill('SIGTERM');
       const code = await exited;

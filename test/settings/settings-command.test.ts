@@ -10,20 +10,9 @@ import { CLI, runCliProcess, startCli, jsonLines, type CliRun } from '../helpers
 import { withTempDir } from '../helpers/temp-dir.js';
 import { unprivileged } from '../helpers/unprivileged.js';
 import { DEFAULT_SETTINGS } from '../../main/settings/schema.js';
+import { waitFor } from '../helpers/wait.js';
 
 const withDir = (fn: (dir: string) => Promise<void>) => withTempDir('settings-cmd', fn);
-
-function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (pred()) return resolve();
-      if (Date.now() > end) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(check, 25);
-    };
-    check();
-  });
-}
 
 test('settings get prints every key (key = value) or one; --json prints the object or the value', () =>
   withDir(async (dir) => {
@@ -144,10 +133,10 @@ test('a running daemon picks up `settings set schedule` from another process wit
       const events = () => jsonLines(out);
       daemon.child.stdout!.on('data', (d: string) => (out += d));
       try {
-        await waitFor(() => events().some((e) => e.event === 'state'), 20_000, 'the daemon to start');
+        await waitFor(() => events().some((e) => e.event === 'state'), 'the daemon to start', 20_000);
         const set = await runCliProcess(['--config-dir', cfg, 'settings', 'set', 'schedule', '{"kind":"weekly","day":2,"time":"03:00"}']);
         assert.equal(set.code, 0, set.stderr);
-        await waitFor(() => events().some((e) => e.event === 'schedule'), 20_000, 'the daemon to log the new schedule');
+        await waitFor(() => events().some((e) => e.event === 'schedule'), 'the daemon to log the new schedule', 20_000);
         const changed = events().find((e) => e.event === 'schedule')!;
         assert.deepEqual(changed.schedule, { kind: 'weekly', day: 2, time: '03:00' });
         assert.match(String(changed.message), /Every Tuesday at (?:3:00\sAM|0?3:00)/);
@@ -187,7 +176,7 @@ test('read-only settings folder + corrupt config.json: the daemon starts on defa
     try {
       const daemon = startUnprivileged(['--url', emu.url, '--config-dir', cfg, '--json', 'daemon']);
       try {
-        await waitFor(() => /"event":"state"/.test(daemon.out()) || /"event":"stopped"|"kind":"internal"/.test(daemon.out()), 20_000, 'the daemon to start');
+        await waitFor(() => /"event":"state"/.test(daemon.out()) || /"event":"stopped"|"kind":"internal"/.test(daemon.out()), 'the daemon to start', 20_000);
       } finally {
         daemon.kill();
       }
