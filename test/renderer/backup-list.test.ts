@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright';
 import { startEmulator, type Faults, type RunningEmulator } from '../../emulator/server.js';
-import { startPreview } from '../../main/preview/server.js';
-import { ARTIFACTS, useRendererBrowser } from '../helpers/renderer-browser.js';
+import { ARTIFACTS, useRendererBrowser, type Cleanup } from '../helpers/renderer-browser.js';
 import { ROW_HEIGHT } from '../../renderer/views/backups-table.js';
 
 const rig = useRendererBrowser('backup-list', 'backup list tests');
@@ -29,7 +28,7 @@ interface Setup {
 let dirs = 0;
 /** This computer (test-box, Linux: the emulator's own device) with `mine` backups a day ago and
  * older, the long-named Mac with 3, old-laptop (Windows) with 4, 90 days ago. */
-async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: { mine?: number; others?: boolean; extra?: number; faults?: Faults } = {}): Promise<Setup> {
+async function setup(t: Cleanup, opts: { mine?: number; others?: boolean; extra?: number; faults?: Faults } = {}): Promise<Setup> {
   const base = path.join(rig.tmp, `case-${++dirs}`);
   const emulator = await startEmulator({ port: 0, dataDir: path.join(base, 'cloud'), log: () => undefined, deviceName: THIS, platform: 'LINUX', ...(opts.faults ? { faults: opts.faults } : {}) });
   const mine = opts.mine ?? 5;
@@ -39,24 +38,13 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: { mi
     await emulator.seed(4, { deviceName: 'old-laptop', platform: 'WINDOWS', startDate: new Date(Date.now() - 90 * 86_400_000) });
   }
   if (opts.extra) await emulator.seed(opts.extra, { deviceName: 'old-laptop', platform: 'WINDOWS', startDate: new Date(Date.now() - 800 * 86_400_000) });
-  const preview = await startPreview({ url: emulator.url, port: 0, configDir: path.join(base, 'config'), rendererDir: rig.rendererDir });
-  const context = await rig.browser.newContext({ viewport: { width: 460, height: 640 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
   const ipc: string[] = [];
-  page.on('request', (r) => {
-    const m = /\/ipc\/([^/?#]+)$/.exec(new URL(r.url()).pathname);
-    if (m) ipc.push(decodeURIComponent(m[1]!));
-  });
-  t.after(async () => {
-    await context.close();
-    await preview.close();
-    await emulator.close();
-  });
-  await page.goto(preview.url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  const watch = (page: Page) =>
+    page.on('request', (r) => {
+      const m = /\/ipc\/([^/?#]+)$/.exec(new URL(r.url()).pathname);
+      if (m) ipc.push(decodeURIComponent(m[1]!));
+    });
+  const { page, pageErrors } = await rig.openWindow(t, { url: emulator.url, emulator, configDir: path.join(base, 'config'), viewport: { width: 460, height: 640 }, actionTimeout: 15_000, readyTimeout: 20_000, watch });
   return { page, emulator, pageErrors, ipc };
 }
 

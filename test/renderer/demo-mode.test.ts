@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright';
 import { AxeBuilder } from '@axe-core/playwright';
-import { startEmulator, type Faults } from '../../emulator/server.js';
-import { startPreview } from '../../main/preview/server.js';
-import { ARTIFACTS, useRendererBrowser } from '../helpers/renderer-browser.js';
+import { startEmulator, type Faults, type RunningEmulator } from '../../emulator/server.js';
+import { ARTIFACTS, useRendererBrowser, type Cleanup } from '../helpers/renderer-browser.js';
 import { closedPortUrl } from '../helpers/window-states.js';
 
 const rig = useRendererBrowser('demo-mode', 'demo-mode and error-words window tests');
@@ -17,26 +16,23 @@ const DEMO = 'Demo mode — using the built-in emulator, not your Pieces data';
 const CODES = /\b(?:E[A-Z]{4,}|UND_ERR_[A-Z_]+)\b/;
 
 let cases = 0;
-async function open(t: { after: (fn: () => Promise<void>) => void }, how: { demo?: boolean; offline?: boolean; faults?: Faults }, scheme: 'light' | 'dark' = 'light'): Promise<Page> {
+async function open(t: Cleanup, how: { demo?: boolean; offline?: boolean; faults?: Faults }, scheme: 'light' | 'dark' = 'light'): Promise<Page> {
   const base = path.join(rig.tmp, `case-${++cases}`);
   let url: string | undefined;
   let fallbackUrl: (() => Promise<string>) | undefined;
+  let emulator: RunningEmulator | null = null;
   if (how.offline) url = await closedPortUrl();
   else {
-    const emulator = await startEmulator({ port: 0, dataDir: path.join(base, 'cloud'), log: () => undefined, deviceName: 'test-box', ...(how.faults ? { faults: how.faults } : {}) });
-    t.after(() => emulator.close());
+    const started = await startEmulator({ port: 0, dataDir: path.join(base, 'cloud'), log: () => undefined, deviceName: 'test-box', ...(how.faults ? { faults: how.faults } : {}) });
+    emulator = started;
     // Demo: no address given, so the core looks for PiecesOS and falls back to the emulator, as npm start does.
-    if (how.demo) fallbackUrl = async () => emulator.url;
-    else url = emulator.url;
+    if (how.demo) fallbackUrl = async () => started.url;
+    else url = started.url;
   }
-  const preview = await startPreview({ ...(url ? { url } : {}), ...(fallbackUrl ? { fallbackUrl } : {}), port: 0, configDir: path.join(base, 'config'), rendererDir: rig.rendererDir });
-  t.after(() => preview.close());
-  const context = await rig.browser.newContext({ viewport: { width: 460, height: 640 }, colorScheme: scheme });
-  t.after(() => context.close());
-  const page = await context.newPage();
-  page.setDefaultTimeout(60_000);
-  await page.goto(preview.url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  const { page } = await rig.openWindow(t, {
+    ...(url ? { url } : {}), ...(fallbackUrl ? { fallbackUrl } : {}), emulator, configDir: path.join(base, 'config'),
+    viewport: { width: 460, height: 640 }, colorScheme: scheme, actionTimeout: 60_000, readyTimeout: 30_000,
+  });
   return page;
 }
 

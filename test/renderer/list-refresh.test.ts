@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { type BrowserContext, type Page } from 'playwright';
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
-import { startPreview, type RunningPreview } from '../../main/preview/server.js';
-import { ARTIFACTS, useRendererBrowser } from '../helpers/renderer-browser.js';
+import type { RunningPreview } from '../../main/preview/server.js';
+import { ARTIFACTS, useRendererBrowser, type Cleanup } from '../helpers/renderer-browser.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { noteListChanged } from '../../main/core/list-refresh.js';
 
@@ -25,30 +25,13 @@ interface Setup {
 }
 
 let dirs = 0;
-async function setup(t: { after: (fn: () => Promise<void>) => void }, seed: number): Promise<Setup> {
+async function setup(t: Cleanup, seed: number): Promise<Setup> {
   const base = path.join(rig.tmp, `case-${++dirs}`);
   const emulator = await startEmulator({ port: 0, dataDir: path.join(base, 'cloud'), log: () => undefined, deviceName: 'test-box' });
   await emulator.seed(seed, { deviceName: 'elsewhere' });
   const configDir = path.join(base, 'config');
-  const preview = await startPreview({ url: emulator.url, port: 0, configDir, rendererDir: rig.rendererDir });
-  const context = await rig.browser.newContext({ viewport: { width: 480, height: 640 } });
-  const pageErrors: string[] = [];
-  t.after(async () => {
-    await context.close();
-    await preview.close();
-    await emulator.close();
-  });
-  return {
-    context, emulator, preview, configDir, pageErrors,
-    async open() {
-      const page = await context.newPage();
-      page.setDefaultTimeout(10_000);
-      page.on('pageerror', (e) => pageErrors.push(e.message));
-      await page.goto(preview.url);
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
-      return page;
-    },
-  };
+  const { context, preview, pageErrors, open } = await rig.openPreview(t, { url: emulator.url, emulator, configDir });
+  return { context, emulator, preview, configDir, pageErrors, open };
 }
 
 async function emulatorIds(emulator: RunningEmulator): Promise<string[]> {

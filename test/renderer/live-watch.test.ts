@@ -5,7 +5,6 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
-import { startPreview } from '../../main/preview/server.js';
 import { ARTIFACTS, useRendererBrowser } from '../helpers/renderer-browser.js';
 
 const rig = useRendererBrowser('live', 'renderer live-watch tests');
@@ -15,19 +14,7 @@ test('a backup started by another app shows live in the window, and its backup a
   // ~2.4 MB of sample data at 400 KB/s: several seconds of progress to watch.
   const emulator = await startEmulator({ port: 0, dataDir: path.join(rig.tmp, 'cloud'), log: () => undefined, deviceName: 'test-box', bytesPerSecond: 400 * 1024 });
   await emulator.seed(1, { deviceName: 'elsewhere' });
-  const preview = await startPreview({ url: emulator.url, port: 0, configDir: path.join(rig.tmp, 'config'), rendererDir: rig.rendererDir });
-  const context = await rig.browser.newContext({ viewport: { width: 480, height: 640 } });
-  t.after(async () => {
-    await context.close();
-    await preview.close();
-    await emulator.close();
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(preview.url);
-  await page.waitForSelector('body[data-ready="true"]');
+  const { page, pageErrors } = await rig.openWindow(t, { url: emulator.url, emulator, configDir: path.join(rig.tmp, 'config'), actionTimeout: 15_000 });
   await page.locator('.rows [role=row]').first().waitFor();
   assert.equal(await page.locator('.rows [role=row]').count(), 1);
 

@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
-import { startPreview } from '../../main/preview/server.js';
-import { ARTIFACTS, useRendererBrowser } from '../helpers/renderer-browser.js';
+import { ARTIFACTS, useRendererBrowser, type Cleanup } from '../helpers/renderer-browser.js';
 
 const rig = useRendererBrowser('progress-time', 'progress time window tests');
 const skip = rig.skipReason ?? false;
@@ -19,7 +18,7 @@ const ELAPSED = /^Elapsed \d+:\d\d$/;
 const WITH_LEFT = /^Elapsed \d+:\d\d · (About \d+ minutes? left|Less than a minute left)$/;
 
 let cases = 0;
-async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: { realBackups?: number } & Pick<EmulatorOptions, 'bytesPerSecond' | 'faults'> = {}): Promise<{ page: Page; emulator: RunningEmulator; pageErrors: string[] }> {
+async function setup(t: Cleanup, opts: { realBackups?: number } & Pick<EmulatorOptions, 'bytesPerSecond' | 'faults'> = {}): Promise<{ page: Page; emulator: RunningEmulator; pageErrors: string[] }> {
   const base = path.join(rig.tmp, `case-${++cases}`);
   const common = { port: 0, dataDir: path.join(base, 'cloud'), log: () => undefined, deviceName: 'test-box', platform: 'LINUX' } as const;
   if (opts.realBackups) {
@@ -32,19 +31,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: { re
     await maker.close();
   }
   const emulator = await startEmulator({ ...common, ...(opts.bytesPerSecond ? { bytesPerSecond: opts.bytesPerSecond } : {}), ...(opts.faults ? { faults: opts.faults } : {}) });
-  const preview = await startPreview({ url: emulator.url, port: 0, configDir: path.join(base, 'config'), rendererDir: rig.rendererDir });
-  const context = await rig.browser.newContext({ viewport: { width: 460, height: 640 } });
-  t.after(async () => {
-    await context.close();
-    await preview.close();
-    await emulator.close();
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(preview.url);
-  await page.waitForSelector('body[data-ready="true"]');
+  const { page, pageErrors } = await rig.openWindow(t, { url: emulator.url, emulator, configDir: path.join(base, 'config'), viewport: { width: 460, height: 640 }, actionTimeout: 30_000, readyTimeout: 30_000 });
   return { page, emulator, pageErrors };
 }
 

@@ -11,8 +11,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Page } from 'playwright';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
-import { startPreview, type RunningPreview } from '../../main/preview/server.js';
-import { ARTIFACTS, useRendererBrowser } from '../helpers/renderer-browser.js';
+import type { RunningPreview } from '../../main/preview/server.js';
+import { ARTIFACTS, useRendererBrowser, type Cleanup } from '../helpers/renderer-browser.js';
 
 const rig = useRendererBrowser('restore', 'restore window tests');
 const skipReason = rig.skipReason;
@@ -38,7 +38,7 @@ interface SetupOptions {
 }
 
 let dirs = 0;
-async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: SetupOptions = {}): Promise<Setup> {
+async function setup(t: Cleanup, opts: SetupOptions = {}): Promise<Setup> {
   const base = path.join(rig.tmp, `case-${++dirs}`);
   const dataDir = path.join(base, 'cloud');
   const common = { port: 0, dataDir, log: () => undefined, deviceName: 'test-box', platform: 'LINUX' } as const;
@@ -59,19 +59,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: Setu
     const { count, deviceName, platform } = opts.seedOtherDevice;
     await emulator.seed(count, { deviceName, platform, startDate: new Date(Date.now() - 90 * 86_400_000) });
   }
-  const preview = await startPreview({ url: emulator.url, port: 0, configDir: path.join(base, 'config'), rendererDir: rig.rendererDir });
-  const context = await rig.browser.newContext({ viewport: { width: 480, height: 640 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  t.after(async () => {
-    await context.close();
-    await preview.close();
-    await emulator.close();
-  });
-  await page.goto(preview.url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  const { page, preview, pageErrors } = await rig.openWindow(t, { url: emulator.url, emulator, configDir: path.join(base, 'config') });
   return { page, emulator, preview, localDb: path.join(dataDir, 'sample-db'), pageErrors };
 }
 

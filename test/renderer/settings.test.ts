@@ -9,8 +9,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Page } from 'playwright';
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
-import { startPreview, type RunningPreview } from '../../main/preview/server.js';
-import { ARTIFACTS, useRendererBrowser } from '../helpers/renderer-browser.js';
+import type { RunningPreview } from '../../main/preview/server.js';
+import { ARTIFACTS, useRendererBrowser, type Cleanup } from '../helpers/renderer-browser.js';
 
 const rig = useRendererBrowser('settings', 'settings window tests');
 const skip = rig.skipReason ?? false;
@@ -24,24 +24,12 @@ interface Setup {
 }
 
 let dirs = 0;
-async function setup(t: { after: (fn: () => Promise<void>) => void }, seed: Array<{ count: number; deviceName: string; daysAgo: number }> = []): Promise<Setup> {
+async function setup(t: Cleanup, seed: Array<{ count: number; deviceName: string; daysAgo: number }> = []): Promise<Setup> {
   const base = path.join(rig.tmp, `case-${++dirs}`);
   const emulator = await startEmulator({ port: 0, dataDir: path.join(base, 'cloud'), log: () => undefined, deviceName: 'test-box', platform: 'LINUX' });
   for (const s of seed) await emulator.seed(s.count, { deviceName: s.deviceName, startDate: new Date(Date.now() - s.daysAgo * 86_400_000) });
   const configDir = path.join(base, 'config');
-  const preview = await startPreview({ url: emulator.url, port: 0, configDir, rendererDir: rig.rendererDir });
-  const context = await rig.browser.newContext({ viewport: { width: 460, height: 640 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  t.after(async () => {
-    await context.close();
-    await preview.close();
-    await emulator.close();
-  });
-  await page.goto(`${preview.url}#settings`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  const { page, preview, pageErrors } = await rig.openWindow(t, { url: emulator.url, emulator, configDir, hash: '#settings', viewport: { width: 460, height: 640 }, actionTimeout: 15_000, readyTimeout: 20_000 });
   return { page, emulator, preview, configDir, pageErrors };
 }
 

@@ -7,32 +7,17 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { type Page } from 'playwright';
 import { startEmulator, type Faults } from '../../emulator/server.js';
-import { startPreview } from '../../main/preview/server.js';
-import { useRendererBrowser } from '../helpers/renderer-browser.js';
+import { useRendererBrowser, type Cleanup } from '../helpers/renderer-browser.js';
 
 const rig = useRendererBrowser('truthful', 'truthful-status window tests');
 const skipReason = rig.skipReason;
 
 let cases = 0;
-async function setup(t: { after: (fn: () => Promise<void>) => void }, faults: Faults): Promise<{ page: Page; open: () => Promise<Page> }> {
+async function setup(t: Cleanup, faults: Faults): Promise<{ page: Page; open: () => Promise<Page> }> {
   const base = path.join(rig.tmp, `case-${++cases}`);
   const emulator = await startEmulator({ port: 0, dataDir: path.join(base, 'cloud'), log: () => undefined, deviceName: 'test-box', faults, bytesPerSecond: 4 * 1024 * 1024 });
-  const preview = await startPreview({ url: emulator.url, port: 0, configDir: path.join(base, 'config'), rendererDir: rig.rendererDir });
-  const context = await rig.browser.newContext({ viewport: { width: 480, height: 640 } });
-  t.after(async () => {
-    await context.close();
-    await preview.close();
-    await emulator.close();
-  });
-  /** A window opening: a new page, its own snapshot. */
-  const open = async (): Promise<Page> => {
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await page.goto(preview.url);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
-    return page;
-  };
-  return { page: await open(), open };
+  const { page, open } = await rig.openWindow(t, { url: emulator.url, emulator, configDir: path.join(base, 'config') });
+  return { page, open };
 }
 
 const statusText = (page: Page) => page.getByRole('region', { name: 'Backup now' }).getByRole('status').textContent();

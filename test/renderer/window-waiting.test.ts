@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
-import { startPreview } from '../../main/preview/server.js';
 import { startLockHolder } from '../helpers/lock-children.js';
 import { useRendererBrowser } from '../helpers/renderer-browser.js';
 
@@ -15,20 +14,10 @@ const skipReason = rig.skipReason;
 test('Back up now while another process backs up: the window says whose backup it waits for, and the button stays usable', { skip: skipReason ?? false }, async (t) => {
   const emulator = await startEmulator({ port: 0, dataDir: path.join(rig.tmp, 'cloud'), log: () => undefined });
   const configDir = path.join(rig.tmp, 'config');
-  const preview = await startPreview({ url: emulator.url, port: 0, configDir, rendererDir: rig.rendererDir });
-  const context = await rig.browser.newContext({ viewport: { width: 480, height: 640 } });
-  t.after(async () => {
-    await context.close();
-    await preview.close();
-    await emulator.close();
-  });
+  const windows = await rig.openPreview(t, { url: emulator.url, emulator, configDir });
   const holder = await startLockHolder(configDir, (fn) => t.after(fn));
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(preview.url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  const page = await windows.open();
+  const { pageErrors } = windows;
 
   await page.getByRole('button', { name: 'Back up now' }).click();
   const status = page.getByRole('status').filter({ hasText: `Waiting for the backup started by process ${holder.pid} at ` });

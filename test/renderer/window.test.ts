@@ -3,13 +3,12 @@
 // dir and preview per test. Screenshots go to test-artifacts/renderer/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Page } from 'playwright';
 import { startEmulator, type Faults, type RunningEmulator } from '../../emulator/server.js';
-import { startPreview, type RunningPreview } from '../../main/preview/server.js';
-import { ARTIFACTS, useRendererBrowser } from '../helpers/renderer-browser.js';
+import type { RunningPreview } from '../../main/preview/server.js';
+import { ARTIFACTS, useRendererBrowser, type Cleanup } from '../helpers/renderer-browser.js';
+import { closedPortUrl } from '../helpers/window-states.js';
 
 const rig = useRendererBrowser('window', 'renderer window tests');
 const skipReason = rig.skipReason;
@@ -25,7 +24,7 @@ interface Setup {
 
 let dirs = 0;
 async function setup(
-  t: { after: (fn: () => Promise<void>) => void },
+  t: Cleanup,
   opts: { seed?: number; deviceName?: string; faults?: Faults; bytesPerSecond?: number; offline?: boolean } = {},
 ): Promise<Setup> {
   const base = path.join(rig.tmp, `case-${++dirs}`);
@@ -41,31 +40,8 @@ async function setup(
     if (opts.seed) await emulator.seed(opts.seed, opts.deviceName === undefined ? {} : { deviceName: opts.deviceName });
     url = emulator.url;
   }
-  const preview = await startPreview({ url, port: 0, configDir: path.join(base, 'config'), rendererDir: rig.rendererDir });
-  const context = await rig.browser.newContext({ viewport: { width: 480, height: 640 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  const consoleLines: string[] = [];
-  const pageErrors: string[] = [];
-  page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  t.after(async () => {
-    await context.close();
-    await preview.close();
-    await emulator?.close();
-  });
-  await page.goto(preview.url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  const { page, preview, consoleLines, pageErrors } = await rig.openWindow(t, { url, emulator, configDir: path.join(base, 'config') });
   return { page, emulator, preview, consoleLines, pageErrors };
-}
-
-/** A loopback URL where nothing listens (a port we bound and released). */
-async function closedPortUrl(): Promise<string> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return `http://127.0.0.1:${port}`;
 }
 
 async function emulatorIds(emulator: RunningEmulator): Promise<string[]> {
