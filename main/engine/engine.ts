@@ -15,7 +15,7 @@ import type { Backup } from '../api/wire.js';
 import type { RetentionPolicy, ScheduleSpec, Settings } from '../settings/schema.js';
 import type { SettingsStore } from '../settings/store.js';
 import type { DeletionRecord, HistoryStore } from './history.js';
-import type { EngineState, ExternalRun, HistoryEntry, RunError, RunKind, Trigger, WaitingInfo } from './types.js';
+import type { EngineState, ExternalRun, ExternalRunSeen, HistoryEntry, RunError, RunKind, Trigger, WaitingInfo } from './types.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { createCoalescer, type Coalescer } from './coalesce.js';
 import { Emitter } from './emitter.js';
@@ -30,6 +30,7 @@ import { holderIsRunning } from '../shared/waiting-text.js';
 import { OwedWatch, owedFromHistory, owesBackup, piecesOsAnswers } from './owed.js';
 import { nextOverdueChange, overdueOf } from './overdue.js';
 import { pauseUntilValue, type PauseFor } from './pause-until.js';
+import { ProgressEta } from '../shared/progress-eta.js';
 
 export { UNNAMED_BACKUP, WAIT_NOTICE_MS, WAIT_POLL_MS, type RunLockFn };
 
@@ -123,6 +124,8 @@ export class BackupEngine {
   readonly #owedWatch: OwedWatch;
   /** A backup or restore another client (e.g. Pieces Desktop) runs in PiecesOS now, from the live watch. */
   #external: ExternalRun | null = null;
+  /** The pace of that run, from the percentages the watch reports (the same measure as our own runs'). */
+  readonly #externalEta = new ProgressEta();
 
   constructor(opts: EngineOptions) {
     this.#o = opts;
@@ -271,11 +274,23 @@ export class BackupEngine {
   /**
    * PiecesOS runs a backup or restore that another client started (null: none any more). Meanwhile
    * no backup starts here (PiecesOS does one at a time); an automatic one that comes due runs once
-   * it is over.
+   * it is over. The engine notes when it first saw the run (the watch does not say when it
+   * started) and estimates its time left from the percentages; another kind, or a run after none,
+   * is a new run measured from nothing.
    */
-  setExternalRun(info: ExternalRun | null): void {
-    const ended = this.#external !== null && info === null;
-    this.#external = info === null ? null : { kind: info.kind, percentage: info.percentage };
+  setExternalRun(info: ExternalRunSeen | null): void {
+    const before = this.#external;
+    const ended = before !== null && info === null;
+    if (info === null) this.#external = null;
+    else {
+      const now = this.#clock.now();
+      const same = before !== null && before.kind === info.kind;
+      if (!same) this.#externalEta.restart();
+      this.#externalEta.observe(now, info.percentage);
+      const timeLeft = this.#externalEta.current();
+      const seenSince = same && before.seenSince ? before.seenSince : new Date(now).toISOString();
+      this.#external = { kind: info.kind, percentage: info.percentage, seenSince, ...(timeLeft ? { timeLeft } : {}) };
+    }
     this.#emitState();
     if (!ended || this.#runs.current || this.#stopping || !this.#started) return;
     const deferred = this.#deferred;

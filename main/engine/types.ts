@@ -71,10 +71,20 @@ export interface WaitingInfo {
   heldBy: LockHolder;
 }
 
-/** A backup or restore running in PiecesOS that another client started, and how far it is. */
-export interface ExternalRun {
+/** A backup or restore running in PiecesOS that another client started, and how far it is (what the live watch says). */
+export interface ExternalRunSeen {
   kind: RunKind;
   percentage: number | null;
+}
+
+/** Another client's run as the engine carries it: what the watch says, and what the engine measured. */
+export interface ExternalRun extends ExternalRunSeen {
+  /** When this app first saw the run (ISO 8601). The watch does not say when it started, so this
+   * is never its start: it may have run for a while before (or before this app was running). */
+  seenSince?: string;
+  /** About how long it has left, from the percentages seen (as for our own runs); absent until
+   * it is far enough along. */
+  timeLeft?: TimeLeft;
 }
 
 export interface EngineState {

@@ -65,7 +65,7 @@ test('engine: a scheduled backup due during another client\'s run waits for it, 
   t.after(() => engine.stop());
 
   engine.setExternalRun({ kind: 'backup', percentage: 12 });
-  assert.deepEqual(engine.getState().external, { kind: 'backup', percentage: 12 });
+  assert.deepEqual(engine.getState().external, { kind: 'backup', percentage: 12, seenSince: new Date(clock.now()).toISOString() });
   await clock.advance(31 * 60_000); // 10:00 came and went
   assert.equal(starts, 0, 'nothing started while the other client backs up');
   assert.equal(engine.getState().running, null);
