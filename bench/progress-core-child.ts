@@ -42,11 +42,13 @@ export interface CoreStamps {
   emitted: Map<number, Stamp>;
   /** Every `event:state` the core emitted, wall clock. */
   emits: number[];
+  /** The phase and percentage of each of `emits` (what an update that was not a new value was). */
+  emittedWhat: string[];
   /** GC pauses: [start (wall clock), duration ms, kind: 1 minor, 2 major, 4 incremental, 8 weak callbacks]. */
   gc: [number, number, number][];
 }
 
-const stamps: CoreStamps = { arrived: new Map(), emitted: new Map(), emits: [], gc: [] };
+const stamps: CoreStamps = { arrived: new Map(), emitted: new Map(), emits: [], emittedWhat: [], gc: [] };
 
 // The progress body's chunks as the HTTP parser hands them to the client (flowing mode: `data`
 // is emitted inside this push).
@@ -72,6 +74,7 @@ reportReady(async () => {
   preview.core.on('event:state', (st) => {
     const at = stamp();
     stamps.emits.push(at.t);
+    stamps.emittedWhat.push(`${st.phase} ${st.running?.percentage ?? '-'}`);
     const pct = st.running?.percentage;
     if (pct !== null && pct !== undefined && !stamps.emitted.has(pct)) stamps.emitted.set(pct, at);
   });
@@ -81,6 +84,7 @@ reportReady(async () => {
       stamps.arrived.clear();
       stamps.emitted.clear();
       stamps.emits.length = 0;
+      stamps.emittedWhat.length = 0;
       stamps.gc.length = 0;
     },
     'stamps:get': (): CoreStamps => stamps,

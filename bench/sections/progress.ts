@@ -92,6 +92,7 @@ async function runOnce(page: Page, fake: Fake, timeoutMs: number, run: Run = { k
 
 /** One value shown, in ms from its write on the server (wall clock, across processes). */
 interface Value {
+  pct: number;
   /** → the frame after the bar changed. */
   total: number;
   /** → the core emitted it (client, stream reader, engine, coalescer). */
@@ -108,9 +109,17 @@ interface Value {
   gc: number;
   /** The value before this one: server write → core emits (a late one makes the coalescer hold this one). */
   beforeInNode: number;
+  /** The core's last update before these bytes came: how long before, and what it was (a hold below 34 ms after it is the coalescer's). */
+  lastUpdate: string;
   coreToRenderer: number;
   toDom: number;
   toFrame: number;
+}
+
+function lastUpdateBefore(stamps: CoreStamps, t: number): string {
+  let i = stamps.emits.length - 1;
+  while (i >= 0 && stamps.emits[i]! >= t) i--;
+  return i < 0 ? 'none' : `${ms(t - stamps.emits[i]!)} ms before (${stamps.emittedWhat[i]})`;
 }
 
 /** Paced values (one per 50 ms, slower than the ≤ 30/s coalescing, so none is dropped): per value
@@ -150,7 +159,7 @@ async function measureLatency(page: Page, fake: Fake, core: Core, runs: number, 
       const before = stamps.emitted.get(pct - 1);
       if (sent === undefined || at === undefined || changed === undefined || emitted === undefined || !(pct > 0 && pct < 100)) continue;
       values.push({
-        total: t - sent, inNode: emitted.t - sent,
+        pct, total: t - sent, inNode: emitted.t - sent,
         toJs: inJs ? inJs.t - sent : Number.NaN,
         waitBefore: inJs && before ? inJs.wait - before.wait : Number.NaN,
         cpuBefore: inJs && before ? inJs.cpu - before.cpu : Number.NaN,
@@ -158,6 +167,7 @@ async function measureLatency(page: Page, fake: Fake, core: Core, runs: number, 
         waitCode: inJs ? emitted.wait - inJs.wait : Number.NaN,
         gc: stamps.gc.reduce((m, [g, d]) => (g < emitted.t && g + d > sent ? Math.max(m, d) : m), 0),
         beforeInNode: before && rec.sentAt.has(pct - 1) ? before.t - rec.sentAt.get(pct - 1)! : Number.NaN,
+        lastUpdate: lastUpdateBefore(stamps, inJs?.t ?? emitted.t),
         coreToRenderer: at - emitted.t, toDom: changed - at, toFrame: t - changed,
       });
     }
@@ -181,7 +191,7 @@ const slowestBy = (values: Value[], key: (v: Value) => number, n = 3) => [...val
 const ownTime = (v: Value) => v.inNode - v.waitCode - Math.min(Math.max(v.waitBefore, 0), v.toJs);
 const pcts = (xs: number[]) => `p50 ${ms(percentile(xs, 50))} ms, p99 ${ms(percentile(xs, 99))} ms`;
 /** In Node, split: to the core's JS (how long its thread waited for a CPU, and ran, since the value before), our code, GC. */
-const inNodeText = (v: Value) => `${ms(v.inNode)} [${ms(v.toJs)} to the core's JS, its thread waiting ${ms(v.waitBefore)} ms for a CPU and running ${ms(v.cpuBefore)} ms since the value before; ${ms(v.inNode - v.toJs)} code: ${ms(v.cpuCode)} ms CPU, ${ms(v.waitCode)} ms waiting for a CPU, ${ms(v.inNode - v.toJs - v.cpuCode - v.waitCode)} ms neither; the value before took ${ms(v.beforeInNode)} ms${v.gc > 0 ? `; GC ${ms(v.gc)} ms` : ''}]`;
+const inNodeText = (v: Value) => `${v.pct} %: ${ms(v.inNode)} [${ms(v.toJs)} to the core's JS, its thread waiting ${ms(v.waitBefore)} ms for a CPU and running ${ms(v.cpuBefore)} ms since the value before; ${ms(v.inNode - v.toJs)} code: ${ms(v.cpuCode)} ms CPU, ${ms(v.waitCode)} ms waiting for a CPU, ${ms(v.inNode - v.toJs - v.cpuCode - v.waitCode)} ms neither; the value before took ${ms(v.beforeInNode)} ms; the core's last update ${v.lastUpdate}${v.gc > 0 ? `; GC ${ms(v.gc)} ms` : ''}]`;
 
 /** The p50 and p99 rows of one kind of run, with where the slowest values spent their time. */
 function latencyRows(kind: 'backup' | 'restore', m: Latency, runs: number, frame: number, clocks: string, log: (line: string) => void): Row[] {
