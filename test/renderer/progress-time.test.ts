@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
 import { ARTIFACTS, useRendererBrowser, type Cleanup } from '../helpers/renderer-browser.js';
+import { makeRealBackups } from '../helpers/real-backups.js';
 
 const rig = useRendererBrowser('progress-time', 'progress time window tests');
 const skip = rig.skipReason ?? false;
@@ -21,15 +22,8 @@ let cases = 0;
 async function setup(t: Cleanup, opts: { realBackups?: number } & Pick<EmulatorOptions, 'bytesPerSecond' | 'faults'> = {}): Promise<{ page: Page; emulator: RunningEmulator; pageErrors: string[] }> {
   const base = path.join(rig.tmp, `case-${++cases}`);
   const common = { port: 0, dataDir: path.join(base, 'cloud'), log: () => undefined, deviceName: 'test-box', platform: 'LINUX' } as const;
-  if (opts.realBackups) {
-    // Made at full speed by an emulator on the same data folder; the slowed one below lists them.
-    const maker = await startEmulator(common);
-    for (let i = 0; i < opts.realBackups; i++) {
-      const res = await fetch(`${maker.url}/backups/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-      assert.equal(res.status, 200, `the emulator made a real backup (${await res.text()})`);
-    }
-    await maker.close();
-  }
+  // Made at full speed by an emulator on the same data folder; the slowed one below lists them.
+  if (opts.realBackups) await makeRealBackups(common, opts.realBackups);
   const emulator = await startEmulator({ ...common, ...(opts.bytesPerSecond ? { bytesPerSecond: opts.bytesPerSecond } : {}), ...(opts.faults ? { faults: opts.faults } : {}) });
   const { page, pageErrors } = await rig.openWindow(t, { url: emulator.url, emulator, configDir: path.join(base, 'config'), viewport: { width: 460, height: 640 }, actionTimeout: 30_000, readyTimeout: 30_000 });
   return { page, emulator, pageErrors };

@@ -13,6 +13,7 @@ import { type Page } from 'playwright';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
 import type { RunningPreview } from '../../main/preview/server.js';
 import { ARTIFACTS, useRendererBrowser, type Cleanup } from '../helpers/renderer-browser.js';
+import { makeRealBackups } from '../helpers/real-backups.js';
 
 const rig = useRendererBrowser('restore', 'restore window tests');
 const skipReason = rig.skipReason;
@@ -42,15 +43,8 @@ async function setup(t: Cleanup, opts: SetupOptions = {}): Promise<Setup> {
   const base = path.join(rig.tmp, `case-${++dirs}`);
   const dataDir = path.join(base, 'cloud');
   const common = { port: 0, dataDir, log: () => undefined, deviceName: 'test-box', platform: 'LINUX' } as const;
-  if (opts.realBackups) {
-    // Made at full speed; the list survives the restart below.
-    const maker = await startEmulator(common);
-    for (let i = 0; i < opts.realBackups; i++) {
-      const res = await fetch(`${maker.url}/backups/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-      assert.equal(res.status, 200, `the emulator made a real backup (${await res.text()})`);
-    }
-    await maker.close();
-  }
+  // Made at full speed; the list survives the restart below.
+  if (opts.realBackups) await makeRealBackups(common, opts.realBackups);
   const emuOpts: EmulatorOptions = { ...common };
   if (opts.bytesPerSecond) emuOpts.bytesPerSecond = opts.bytesPerSecond;
   if (opts.faults) emuOpts.faults = opts.faults;
