@@ -6,9 +6,8 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator } from '../../emulator/server.js';
-import { runDaemon } from '../../main/daemon/daemon.js';
+import { startAndStopDaemon } from '../helpers/daemon.js';
 
 test('the daemon writes its log lines to daemon.log in the settings folder', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'pb-daemon-log-'));
@@ -20,12 +19,8 @@ test('the daemon writes its log lines to daemon.log in the settings folder', asy
     await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   });
   const cfg = join(dir, 'cfg');
-  const ac = new AbortController();
-  const lines: string[] = [];
-  const running = runDaemon({ configDir: cfg, url: emu.url, json: false, out: (l) => lines.push(l), signal: ac.signal });
-  for (let i = 0; i < 200 && !lines.some((l) => /daemon started/.test(l)); i++) await sleep(10);
-  ac.abort();
-  assert.equal(await running, 0);
+  const { code, lines } = await startAndStopDaemon(cfg, emu.url);
+  assert.equal(code, 0);
   const log = readFileSync(join(cfg, 'daemon.log'), 'utf8');
   assert.match(log, /^\S+Z .*Pieces Backup daemon started/m);
   assert.match(log, /Pieces Backup daemon stopped\./);

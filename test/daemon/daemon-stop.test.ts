@@ -7,7 +7,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator } from '../../emulator/server.js';
-import { runDaemon } from '../../main/daemon/daemon.js';
+import { startAndStopDaemon } from '../helpers/daemon.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 test('a daemon stopped right after it started leaves no write in flight in the settings folder', () =>
@@ -15,12 +15,8 @@ test('a daemon stopped right after it started leaves no write in flight in the s
     const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), log: () => {} });
     try {
       const cfg = join(dir, 'cfg');
-      const ac = new AbortController();
-      const lines: string[] = [];
-      const running = runDaemon({ configDir: cfg, url: emu.url, json: false, out: (l) => lines.push(l), signal: ac.signal });
-      for (let i = 0; i < 200 && !lines.some((l) => /daemon started/.test(l)); i++) await sleep(10);
-      ac.abort();
-      assert.equal(await running, 0);
+      const { code } = await startAndStopDaemon(cfg, emu.url);
+      assert.equal(code, 0);
       // The folder as the stopped daemon left it, then again a moment later: a write still in flight
       // would replace config.json (a new inode) or leave a temp or lock file. (Not fs.watch: a
       // watch opened now can be handed events of writes that finished before the daemon returned.)
