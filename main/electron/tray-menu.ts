@@ -9,7 +9,7 @@ import { formatDateTimeIso } from '../shared/time-format.js';
 import { alreadyRunningLine, waitingLine } from '../shared/waiting-text.js';
 import { DEMO_MODE_TEXT, failureText, retryLine } from '../shared/status-text.js';
 import { owedOrOverdueLines } from '../shared/owed-overdue-text.js';
-import { externalRunLine } from '../shared/external-run-text.js';
+import { externalRunLine, externalRunTimeLine } from '../shared/external-run-text.js';
 import { runTimeLine } from '../shared/progress-eta.js';
 
 export type TrayAction =
@@ -183,9 +183,14 @@ export function trayTooltip(input: TrayMenuInput): string {
   const title = isEmulator(input) ? `${APP_TITLE} (Emulator)` : APP_TITLE;
   const { state, now } = input;
   let line: string;
+  /** Another app's run: how long it has been seen and its time left (our own runs' line is below). */
+  let externalTiming: string | null = null;
   if (state.phase === 'running') line = progressLine(state) ?? runningLabel(state) ?? 'Backing up…';
   else if (state.phase === 'waiting' && state.waiting) line = waitingLine(state.waiting, now);
-  else if (state.external) line = externalRunLine(state.external);
+  else if (state.external) {
+    line = externalRunLine(state.external);
+    externalTiming = externalRunTimeLine(state.external, now.getTime());
+  }
   else if (owedOrOverdueLines(state).length > 0) line = owedOrOverdueLines(state).join(' · ');
   else if (state.phase === 'offline') line = 'PiecesOS is not running';
   else if (state.phase === 'error' && state.lastError) line = `Last attempt failed: ${truncate(failureText(state.lastError, state.retry), 60)}`;
@@ -197,7 +202,7 @@ export function trayTooltip(input: TrayMenuInput): string {
     if (next) line += ` · next ${formatWhen(next, now)}`;
   }
   // A run in flight: how long it has taken and, once the engine has an estimate, how long it has left.
-  const timing = state.phase === 'running' && state.running ? runTimeLine(state.running, now.getTime()) : null;
+  const timing = state.phase === 'running' && state.running ? runTimeLine(state.running, now.getTime()) : externalTiming;
   return timing ? `${title}\n${line}\n${timing}` : `${title}\n${line}`;
 }
 

@@ -2,7 +2,7 @@
 // Progress values are applied the moment they arrive: main already coalesces them, so the
 // renderer adds no debounce of its own. A restore's outcome comes from its history record (the
 // engine records it before it reports the run finished), matched by the run's start time.
-import type { EngineState, HistoryEntry } from '../../main/engine/types.js';
+import type { EngineState, ExternalRun, HistoryEntry } from '../../main/engine/types.js';
 import type { IpcError } from '../../main/ipc/contract.js';
 import { el, setText, show } from '../dom.js';
 import { formatBytes, formatRunTime, relativeTime } from '../format.js';
@@ -10,7 +10,7 @@ import { restoreOutcome, restoreRunDetail, restoreRunLine, type RestoreOutcome, 
 import { waitingLine } from '../../main/shared/waiting-text.js';
 import { failureText, retryLine } from '../../main/shared/status-text.js';
 import { owedOrOverdueLines } from '../../main/shared/owed-overdue-text.js';
-import { externalRunLine } from '../../main/shared/external-run-text.js';
+import { externalRunLine, externalRunTimeLine } from '../../main/shared/external-run-text.js';
 import { runTimeLine } from '../../main/shared/progress-eta.js';
 
 export interface ProgressActions {
@@ -81,7 +81,7 @@ export function createProgressView(actions: ProgressActions): ProgressView {
   /** Focus Cancel as soon as the run it belongs to shows (a restore just confirmed in the dialog);
    * a time limit, so a run that came and went before its first state cannot leave it armed. */
   let wantCancelFocusUntil = 0;
-  /** Ticks the elapsed time once a second, only while a run of this app is in flight. */
+  /** Ticks the elapsed (or seen) time once a second, only while a run is in flight. */
   let ticker: ReturnType<typeof setInterval> | null = null;
 
   button.addEventListener('click', async () => {
@@ -118,10 +118,12 @@ export function createProgressView(actions: ProgressActions): ProgressView {
     setText(cancel, on ? 'Canceling…' : 'Cancel');
   }
 
-  /** "Elapsed 1:23 · About 3 minutes left" for the run in flight; the only thing the ticker updates. */
+  /** "Elapsed 1:23 · About 3 minutes left" for the run in flight ("Seen for 1:23 · …" for another
+   * app's); the only thing the ticker updates. */
   function showTiming(): void {
     const r = isRunning(state) ? state!.running! : null;
-    const line = r ? runTimeLine(r, Date.now()) : null;
+    const other = r ? null : shownExternal(state);
+    const line = r ? runTimeLine(r, Date.now()) : other ? externalRunTimeLine(other, Date.now()) : null;
     show(timing, line !== null);
     if (line !== null) setText(timing, line);
   }
@@ -225,7 +227,7 @@ export function createProgressView(actions: ProgressActions): ProgressView {
     }
     show(cancel, running);
     showTiming();
-    syncTicker(running);
+    syncTicker(running || shownExternal(s) !== null);
     if (running && Date.now() < wantCancelFocusUntil) {
       wantCancelFocusUntil = 0;
       cancel.focus();
@@ -312,6 +314,12 @@ export function createProgressView(actions: ProgressActions): ProgressView {
 
 function isRunning(s: EngineState | null): boolean {
   return s !== null && s.phase === 'running' && s.running !== null;
+}
+
+/** Another app's run when the status line names it (not while this window waits for a lock). */
+function shownExternal(s: EngineState | null): ExternalRun | null {
+  if (!s?.external || isRunning(s) || (s.phase === 'waiting' && s.waiting)) return null;
+  return s.external;
 }
 
 /** A run of this app, or one another app started in PiecesOS (which does one at a time). */

@@ -1,6 +1,7 @@
 // The live watch in real Chromium, through the preview, with the real core and the emulator: a
 // backup that another client starts (a plain HTTP request, as Pieces Desktop would make) shows in
-// the window while it runs, and the new backup is in the list once it ends, without a click.
+// the window while it runs, with how long this app has seen it and, once far enough along, about
+// how long it has left; and the new backup is in the list once it ends, without a click.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -21,9 +22,14 @@ test('a backup started by another app shows live in the window, and its backup a
   // Another client: a plain streamed create, read to its end, not through this app.
   const other = fetch(`${emulator.url}/backups/create/streamed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.text());
   await page.getByText(/^Backing up \(started in another app\)( \d+ %)?$/).first().waitFor();
+  // "Seen for", never "Elapsed": the watch does not say when the other app started it.
+  const timing = page.locator('p.run-time');
+  await timing.filter({ hasText: /^Seen for \d+:\d\d/ }).waitFor({ timeout: 15_000 });
+  await timing.filter({ hasText: /^Seen for \d+:\d\d · (About \d+ minutes? left|Less than a minute left)$/ }).waitFor({ timeout: 20_000 });
   await page.screenshot({ path: path.join(ARTIFACTS, 'external-run.png') });
   await other;
   await page.waitForFunction(() => document.querySelectorAll('.rows [role=row]').length === 2, null, { timeout: 20_000 });
   await page.getByText(/started in another app/).first().waitFor({ state: 'hidden' });
+  await timing.waitFor({ state: 'hidden' });
   assert.deepEqual(pageErrors, []);
 });
