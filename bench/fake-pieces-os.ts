@@ -2,7 +2,9 @@
 // create, one backup's metadata and its streamed restore) to send progress values on a schedule
 // the benchmark controls, stamping the moment each one is written. A restore here only streams
 // progress: there is no local data to replace. The project's emulator paces values by real archiving work and cannot flood
-// 10,000 values a second, so the progress benchmarks use this instead. Loopback only.
+// 10,000 values a second, so the progress benchmarks use this instead. Loopback only. The progress
+// section runs it in a process of its own (`fake-pieces-os-child.ts`), as PiecesOS is, so its
+// writes are stamped on time whatever the core or Playwright are doing.
 import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 

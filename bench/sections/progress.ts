@@ -280,6 +280,7 @@ export const progressSection: Section = {
       const floods = ctx.quick ? 1 : 3;
       const durationMs = ctx.quick ? 2000 : 3000;
       await fake.setPlan({ kind: 'flood', perSecond: 10_000, durationMs });
+      await core.request('arrivals', false);
       const rates: number[] = [];
       const peaks: number[] = [];
       /** The same, as the core emitted them (before the SSE, the socket and Chromium). */
