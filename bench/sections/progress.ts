@@ -218,7 +218,7 @@ function latencyRows(kind: 'backup' | 'restore', m: Latency, runs: number, frame
     },
     {
       section: S, metric: `${prefix}latency p99, server write → DOM change (before the frame wait)`, value: domP99, unit: 'ms', baseline: { label: 'one frame, ms', value: frame }, ratio: domP99 / frame,
-      note: `not a target (the row above is): the wait for the next frame after the change is spread evenly over one frame by the display's clock, so this is the part the code can shorten; p50 ${ms(percentile(domLatencies, 50))} ms; slowest (to DOM = in Node + core → renderer + to DOM, ms): ${slowestDom}`,
+      note: `not a target (the row above is): the part before the wait for Chromium's next frame, which no code before the DOM can shorten (under a display's vsync that wait is spread over a whole frame; measured here beside); p50 ${ms(percentile(domLatencies, 50))} ms; the wait from the change to the frame after it: ${pcts(values.map((v) => v.toFrame))}, share of values over one frame end to end ${ms((100 * latencies.filter((x) => x > ONE_FRAME_MS).length) / Math.max(1, latencies.length))} %, to the DOM ${ms((100 * domLatencies.filter((x) => x > ONE_FRAME_MS).length) / Math.max(1, domLatencies.length))} %; slowest (to DOM = in Node + core → renderer + to DOM, ms): ${slowestDom}`,
     },
     {
       section: S, metric: `${prefix}in the core: server write → core emits, p99`, value: percentile(inNode, 99), unit: 'ms', baseline: { label: 'one frame, ms', value: frame }, ratio: percentile(inNode, 99) / frame,
