@@ -1,6 +1,6 @@
 // A tiny raw node:http server on 127.0.0.1 for client tests; closes every socket on teardown.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { listenOnLoopback } from '../helpers/loopback.js';
 
 export interface Fixture {
   url: string;
@@ -9,29 +9,13 @@ export interface Fixture {
 }
 
 export async function startServer(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void, opts: { keepAliveTimeoutMs?: number } = {}): Promise<Fixture> {
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));
     req.on('end', () => handler(req, res, Buffer.concat(parts).toString('utf8')));
   });
   if (opts.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = opts.keepAliveTimeoutMs;
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const addr = server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('no address');
-  return {
-    url: `http://127.0.0.1:${addr.port}`,
-    port: addr.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }
 
 /** A port that nothing listens on (bound then released). */

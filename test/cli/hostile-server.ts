@@ -1,7 +1,7 @@
 // A small PiecesOS look-alike on 127.0.0.1 that answers whatever a test tells it to: hostile
 // strings, broken bodies, resets, or nothing at all. Every socket is closed on teardown.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { listenOnLoopback } from '../helpers/loopback.js';
 
 /** Answers one request; returning without ending `res` leaves it hanging (a server that never answers). */
 export type Route = (req: IncomingMessage, res: ServerResponse) => void;
@@ -15,7 +15,6 @@ export interface HostileServer {
 
 /** Routes by "METHOD /path" (exact), then by `fallback`; health answers "ok" unless routed. */
 export async function startHostileServer(routes: Record<string, Route>, fallback?: Route): Promise<HostileServer> {
-  const sockets = new Set<Socket>();
   const seen: string[] = [];
   const server = createServer((req, res) => {
     const key = `${req.method} ${(req.url ?? '/').split('?')[0]}`;
@@ -24,22 +23,8 @@ export async function startHostileServer(routes: Record<string, Route>, fallback
     const route = routes[key] ?? (key === 'GET /.well-known/health' ? text(200, 'ok') : fallback ?? text(404, 'not here'));
     route(req, res);
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const addr = server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('no address');
-  return {
-    url: `http://127.0.0.1:${addr.port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, seen, close };
 }
 
 export const json = (status: number, value: unknown): Route => (_req, res) => {
