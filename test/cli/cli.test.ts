@@ -1,5 +1,5 @@
 // The `pieces-backup` CLI end to end: the built binary against the emulator over loopback.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,30 +7,17 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { startEmulator } from '../../emulator/server.js';
 import { runCliProcess, startCli, jsonLines } from '../helpers/cli.js';
+import { useEmulatorEnv } from '../helpers/emulator-env.js';
 
-type Emu = Awaited<ReturnType<typeof startEmulator>>;
-let emu: Emu;
-let dataDir: string;
-let configDir: string;
-
-before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'pb-cli-emu-'));
-  configDir = await mkdtemp(join(tmpdir(), 'pb-cli-config-'));
-  emu = await startEmulator({ port: 0, dataDir, bytesPerSecond: 50_000_000 });
-});
-after(async () => {
-  await emu.close();
-  await rm(dataDir, { recursive: true, force: true });
-  await rm(configDir, { recursive: true, force: true });
-});
+const shared = useEmulatorEnv('cli', { bytesPerSecond: 50_000_000 });
 
 const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
-  runCliProcess(['--url', emu.url, '--config-dir', configDir, ...args], env);
+  runCliProcess(['--url', shared.emu.url, '--config-dir', shared.configDir, ...args], env);
 
 const BACKUP_KEYS = ['bytes', 'created', 'deviceName', 'id', 'platform', 'timestamp', 'version'];
 
 test('create --json prints the Backup, and list --json shows it, newest first, in the documented shape', async () => {
-  emu.setFaults({});
+  shared.emu.setFaults({});
   const a = await cli(['--json', 'create']);
   assert.equal(a.code, 0, a.stderr);
   const created = JSON.parse(a.stdout) as Record<string, unknown>;
@@ -49,7 +36,7 @@ test('create --json prints the Backup, and list --json shows it, newest first, i
 });
 
 test('create --stream --json prints a progress line per value and ends with done', async () => {
-  emu.setFaults({});
+  shared.emu.setFaults({});
   const r = await cli(['--json', 'create', '--stream']);
   assert.equal(r.code, 0, r.stderr);
   const events = jsonLines(r.stdout);
@@ -68,7 +55,7 @@ test('create --stream --json prints a progress line per value and ends with done
 });
 
 test('create --stream for a person (no terminal) prints progress lines and a summary', async () => {
-  emu.setFaults({});
+  shared.emu.setFaults({});
   const r = await cli(['create', '--stream']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /IN-PROGRESS \d+ %/);
@@ -83,7 +70,7 @@ test('list for a person is a table with a header row', async () => {
 });
 
 test('delete removes the backup; deleting an unknown id is a server refusal (exit 1)', async () => {
-  emu.setFaults({});
+  shared.emu.setFaults({});
   const made = JSON.parse((await cli(['--json', 'create'])).stdout) as { id: string };
   const del = await cli(['--json', 'delete', made.id, '--yes']);
   assert.equal(del.code, 0, del.stderr);
@@ -103,15 +90,15 @@ test('doctor says where PiecesOS is and how it was found', async () => {
   const r = await cli(['--json', 'doctor']);
   assert.equal(r.code, 0, r.stderr);
   const d = JSON.parse(r.stdout);
-  assert.equal(d.url, emu.url);
+  assert.equal(d.url, shared.emu.url);
   assert.equal(d.source, 'setting');
   assert.equal(typeof d.version, 'string');
-  const viaEnv = await runCliProcess(['--json', 'doctor'], { PIECES_OS_URL: emu.url });
+  const viaEnv = await runCliProcess(['--json', 'doctor'], { PIECES_OS_URL: shared.emu.url });
   assert.equal(JSON.parse(viaEnv.stdout).source, 'env');
 });
 
 test('history shows the CLI runs recorded in the config folder, newest first', async () => {
-  emu.setFaults({});
+  shared.emu.setFaults({});
   await cli(['--json', 'create']);
   const r = await cli(['--json', 'history']);
   assert.equal(r.code, 0, r.stderr);
@@ -133,7 +120,7 @@ const faultCases: Array<{ name: string; faults: Record<string, unknown>; args: s
 ];
 for (const c of faultCases) {
   test(`fault: ${c.name} → exit ${c.code}, kind ${c.kind}`, async () => {
-    emu.setFaults(c.faults);
+    shared.emu.setFaults(c.faults);
     try {
       const r = await cli(['--json', ...c.args]);
       assert.equal(r.code, c.code, r.stdout + r.stderr);
@@ -142,17 +129,17 @@ for (const c of faultCases) {
       assert.equal(last.kind, c.kind);
       assert.ok(typeof last.message === 'string' && (last.message as string).length > 0);
     } finally {
-      emu.setFaults({});
+      shared.emu.setFaults({});
     }
   });
 }
 
 test('a failed run is recorded in the history with its error', async () => {
-  emu.setFaults({ failAtPercent: 10 });
+  shared.emu.setFaults({ failAtPercent: 10 });
   try {
     await cli(['--json', 'create', '--stream']);
   } finally {
-    emu.setFaults({});
+    shared.emu.setFaults({});
   }
   const h = JSON.parse((await cli(['--json', 'history'])).stdout) as Array<{ result: string; error?: { kind: string } }>;
   assert.equal(h[0]!.result, 'failed');
@@ -186,9 +173,9 @@ test('usage mistakes exit 2', async () => {
 });
 
 test('Ctrl-C during a streamed backup cancels it cleanly and records it as canceled', async () => {
-  emu.setFaults({ stallAtPercent: 50 });
+  shared.emu.setFaults({ stallAtPercent: 50 });
   try {
-    const { child, done } = startCli(['--url', emu.url, '--config-dir', configDir, '--json', 'create', '--stream']);
+    const { child, done } = startCli(['--url', shared.emu.url, '--config-dir', shared.configDir, '--json', 'create', '--stream']);
     // Wait for the first progress line, then interrupt.
     await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
     child.kill('SIGINT');
@@ -196,7 +183,7 @@ test('Ctrl-C during a streamed backup cancels it cleanly and records it as cance
     assert.equal(r.code, 1);
     assert.equal(jsonLines(r.stdout).at(-1)!.kind, 'canceled');
   } finally {
-    emu.setFaults({});
+    shared.emu.setFaults({});
   }
   const h = JSON.parse((await cli(['--json', 'history'])).stdout) as Array<{ result: string }>;
   assert.equal(h[0]!.result, 'canceled');
@@ -220,7 +207,7 @@ test('list --json handles 10,000 backups', async () => {
 
 test('create refuses while another process holds the backup lock of the same config folder', async () => {
   const { tryAcquireRunLock } = await import('../../main/engine/run-lock.js');
-  const got = await tryAcquireRunLock(configDir);
+  const got = await tryAcquireRunLock(shared.configDir);
   assert.ok('lock' in got, 'the test takes the lock');
   try {
     const r = await cli(['--json', 'create']);
@@ -240,7 +227,7 @@ test('--timeout bounds a non-streamed create too (exit 3, timeout)', async () =>
   // About 2.4 MB of sample data at 400 KB/s: several seconds of work.
   const slow = await startEmulator({ port: 0, dataDir: d, bytesPerSecond: 400_000, log: () => {} });
   try {
-    const r = await runCliProcess(['--url', slow.url, '--config-dir', configDir, '--json', '--timeout', '1', 'create']);
+    const r = await runCliProcess(['--url', slow.url, '--config-dir', shared.configDir, '--json', '--timeout', '1', 'create']);
     assert.equal(r.code, 3, r.stdout + r.stderr);
     assert.equal(JSON.parse(r.stdout).kind, 'timeout');
   } finally {
@@ -253,10 +240,10 @@ test('without --url the CLI uses the PiecesOS URL saved in Settings of its confi
   const cfg = await mkdtemp(join(tmpdir(), 'pb-cli-saved-'));
   try {
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(join(cfg, 'config.json'), JSON.stringify({ piecesOsUrl: emu.url }));
+    await writeFile(join(cfg, 'config.json'), JSON.stringify({ piecesOsUrl: shared.emu.url }));
     const r = await runCliProcess(['--config-dir', cfg, '--json', 'doctor'], { PIECES_OS_URL: 'http://127.0.0.1:9' });
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.equal(JSON.parse(r.stdout).url, emu.url);
+    assert.equal(JSON.parse(r.stdout).url, shared.emu.url);
     const human = await runCliProcess(['--config-dir', cfg, 'doctor']);
     assert.match(human.stdout, /Found:\s+saved in Settings/);
   } finally {

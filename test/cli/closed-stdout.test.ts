@@ -1,33 +1,16 @@
 // `pieces-backup … --stream | head -3`: the reader of stdout goes away while a run is under way.
 // The run must neither crash with a stack trace (an unhandled EPIPE) nor be left unrecorded: it
 // goes on to its end, is recorded in the history, and the exit code says how it ended.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startEmulator } from '../../emulator/server.js';
 import { runCliProcess, startCli } from '../helpers/cli.js';
+import { useEmulatorEnv } from '../helpers/emulator-env.js';
 
-type Emu = Awaited<ReturnType<typeof startEmulator>>;
-let emu: Emu;
-let dataDir: string;
-let configDir: string;
-
-before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'pb-epipe-emu-'));
-  configDir = await mkdtemp(join(tmpdir(), 'pb-epipe-config-'));
-  // Slow enough that many progress lines follow the first.
-  emu = await startEmulator({ port: 0, dataDir, bytesPerSecond: 2_000_000, log: () => {} });
-});
-after(async () => {
-  await emu.close();
-  await rm(dataDir, { recursive: true, force: true });
-  await rm(configDir, { recursive: true, force: true });
-});
+// Slow enough that many progress lines follow the first.
+const shared = useEmulatorEnv('epipe', { bytesPerSecond: 2_000_000, log: () => {} });
 
 async function withStdoutClosedEarly(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const { child, done } = startCli(['--url', emu.url, '--config-dir', configDir, ...args]);
+  const { child, done } = startCli(['--url', shared.emu.url, '--config-dir', shared.configDir, ...args]);
   // Like `head -1`: read the first chunk, then close the pipe.
   await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
   child.stdout!.destroy();
@@ -36,7 +19,7 @@ async function withStdoutClosedEarly(args: string[]): Promise<{ code: number | n
 }
 
 async function latest(): Promise<Record<string, unknown>> {
-  const h = JSON.parse((await runCliProcess(['--config-dir', configDir, '--json', 'history'])).stdout) as Array<Record<string, unknown>>;
+  const h = JSON.parse((await runCliProcess(['--config-dir', shared.configDir, '--json', 'history'])).stdout) as Array<Record<string, unknown>>;
   return h[0]!;
 }
 
@@ -50,7 +33,7 @@ test('create --stream whose stdout closes early finishes the backup, records it,
 });
 
 test('restore --stream whose stdout closes early finishes the restore, records it, and exits 0 without a stack trace', async () => {
-  const made = await runCliProcess(['--url', emu.url, '--config-dir', configDir, '--json', 'create']);
+  const made = await runCliProcess(['--url', shared.emu.url, '--config-dir', shared.configDir, '--json', 'create']);
   const { id } = JSON.parse(made.stdout) as { id: string };
   const r = await withStdoutClosedEarly(['--json', 'restore', id, '--stream', '--yes']);
   assert.doesNotMatch(r.stderr, /EPIPE|Unhandled|\n\s+at /, r.stderr);

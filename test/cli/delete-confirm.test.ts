@@ -3,36 +3,19 @@
 // deleted and asks y/N; off a terminal it refuses without --yes (exit 2) and deletes nothing;
 // --yes deletes at once. Either way it says what was deleted, and an id PiecesOS no longer has
 // (HTTP 404) is said plainly, not as "HTTP 404".
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startEmulator } from '../../emulator/server.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { runCliOnTerminal, skipWithoutPty } from '../helpers/pty.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 import { HOSTILE, RAW_CONTROLS, json, startHostileServer, wireBackup } from './hostile-server.js';
+import { useEmulatorEnv } from '../helpers/emulator-env.js';
 
 const skip = skipWithoutPty;
 
-type Emu = Awaited<ReturnType<typeof startEmulator>>;
-let emu: Emu;
-let dataDir: string;
-let configDir: string;
+const shared = useEmulatorEnv('delete-confirm', { log: () => {}, deviceName: 'Tsavo’s MacBook', platform: 'MACOS' });
 
-before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'pb-delete-confirm-emu-'));
-  configDir = await mkdtemp(join(tmpdir(), 'pb-delete-confirm-config-'));
-  emu = await startEmulator({ port: 0, dataDir, log: () => {}, deviceName: 'Tsavo’s MacBook', platform: 'MACOS' });
-});
-after(async () => {
-  await emu.close();
-  await rm(dataDir, { recursive: true, force: true });
-  await rm(configDir, { recursive: true, force: true });
-});
-
-const cli = (args: string[]) => runCliProcess(['--url', emu.url, '--config-dir', configDir, ...args]);
+const cli = (args: string[]) => runCliProcess(['--url', shared.emu.url, '--config-dir', shared.configDir, ...args]);
 
 interface Made { id: string; version: string; bytes: number }
 async function makeBackup(): Promise<Made> {
@@ -48,7 +31,7 @@ async function ids(): Promise<string[]> {
 }
 
 /** Runs the CLI against this file's emulator and settings on a pseudo-terminal; types `answer` once the question is shown. */
-const onTerminal = (args: string[], answer: string) => runCliOnTerminal(['--url', emu.url, '--config-dir', configDir, ...args], answer);
+const onTerminal = (args: string[], answer: string) => runCliOnTerminal(['--url', shared.emu.url, '--config-dir', shared.configDir, ...args], answer);
 
 test('off a terminal without --yes: exit 2, a sentence saying to add --yes, nothing deleted (and --json says it as a usage error)', async () => {
   const made = await makeBackup();

@@ -2,48 +2,33 @@
 // `script`, so the CLI sees a TTY on stdin and stderr exactly as a person's shell gives it. It
 // shows the backup (device, date, size) and that the data is replaced, defaults to No, and
 // restores only after "y".
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startEmulator } from '../../emulator/server.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { runCliOnTerminal, skipWithoutPty } from '../helpers/pty.js';
+import { useEmulatorEnv } from '../helpers/emulator-env.js';
 
 const skip = skipWithoutPty;
 
-type Emu = Awaited<ReturnType<typeof startEmulator>>;
-let emu: Emu;
-let dataDir: string;
-let configDir: string;
-
-before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'pb-restore-tty-emu-'));
-  configDir = await mkdtemp(join(tmpdir(), 'pb-restore-tty-config-'));
-  emu = await startEmulator({ port: 0, dataDir, log: () => {} });
-});
-after(async () => {
-  await emu.close();
-  await rm(dataDir, { recursive: true, force: true });
-  await rm(configDir, { recursive: true, force: true });
-});
+const shared = useEmulatorEnv('restore-tty', { log: () => {} });
 
 /** Runs the CLI against this file's emulator and settings on a pseudo-terminal; types `answer` once the question is shown. */
-const onTerminal = (args: string[], answer: string) => runCliOnTerminal(['--url', emu.url, '--config-dir', configDir, ...args], answer);
+const onTerminal = (args: string[], answer: string) => runCliOnTerminal(['--url', shared.emu.url, '--config-dir', shared.configDir, ...args], answer);
 
 async function backupThenChange(tag: string): Promise<{ id: string; marker: string }> {
-  const r = await runCliProcess(['--url', emu.url, '--config-dir', configDir, '--json', 'create']);
+  const r = await runCliProcess(['--url', shared.emu.url, '--config-dir', shared.configDir, '--json', 'create']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const { id } = JSON.parse(r.stdout) as { id: string };
-  const marker = join(dataDir, 'sample-db', `written-after-the-backup-${tag}.txt`);
+  const marker = join(shared.dataDir, 'sample-db', `written-after-the-backup-${tag}.txt`);
   await writeFile(marker, 'newer data\n');
   return { id, marker };
 }
 
 test('on a terminal, Enter (the default, No) restores nothing: exit 1, the data and the backups untouched', { skip }, async () => {
   const { id, marker } = await backupThenChange('no');
-  const before = (await runCliProcess(['--url', emu.url, '--json', 'list'])).stdout;
+  const before = (await runCliProcess(['--url', shared.emu.url, '--json', 'list'])).stdout;
   const r = await onTerminal(['restore', id], '\r');
   assert.equal(r.code, 1, r.screen);
   assert.match(r.screen, /Restore the backup from .+ \([A-Z][a-z]{2} \d{1,2}(?:, \d{4})?, \d{1,2}:\d\d(?:\s?[AP]M)?, [\d.]+ [KM]?B, id /, 'device, date, size');
@@ -51,7 +36,7 @@ test('on a terminal, Enter (the default, No) restores nothing: exit 1, the data 
   assert.match(r.screen, /A backup of the current data is made first/);
   assert.match(r.screen, /Not confirmed; nothing was restored/);
   assert.equal(await readFile(marker, 'utf8'), 'newer data\n');
-  assert.equal((await runCliProcess(['--url', emu.url, '--json', 'list'])).stdout, before, 'no safety backup');
+  assert.equal((await runCliProcess(['--url', shared.emu.url, '--json', 'list'])).stdout, before, 'no safety backup');
 });
 
 test('on a terminal, "y" restores: the safety backup, then the backup\'s files in place', { skip }, async () => {
@@ -60,7 +45,7 @@ test('on a terminal, "y" restores: the safety backup, then the backup\'s files i
   assert.equal(r.code, 0, r.screen);
   assert.match(r.screen, new RegExp(`Restored the backup from .+ id ${id}\\)`));
   await assert.rejects(readFile(marker), { code: 'ENOENT' }, 'the file written after the backup is gone');
-  const h = JSON.parse((await runCliProcess(['--config-dir', configDir, '--json', 'history'])).stdout) as Array<Record<string, unknown>>;
+  const h = JSON.parse((await runCliProcess(['--config-dir', shared.configDir, '--json', 'history'])).stdout) as Array<Record<string, unknown>>;
   assert.equal(h[0]!.trigger, 'restore');
   assert.equal(h[0]!.result, 'completed');
   assert.ok(h[0]!.safetyBackupId);

@@ -1,6 +1,6 @@
 // `pieces-backup restore` end to end: the built binary against the emulator over loopback, whose
 // local "database" (its sample-db folder) is really replaced by the backup's files.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -9,26 +9,14 @@ import { join, relative } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
 import { runCliProcess, startCli, jsonLines, type CliRun } from '../helpers/cli.js';
 import type { ChildProcess } from 'node:child_process';
+import { useEmulatorEnv } from '../helpers/emulator-env.js';
 
 type Emu = Awaited<ReturnType<typeof startEmulator>>;
-let emu: Emu;
-let dataDir: string;
-let configDir: string;
-let dbDir: string;
+const shared = useEmulatorEnv('restore', { log: () => {} });
+/** The emulator's local database, which a restore replaces. */
+const dbDir = () => join(shared.dataDir, 'sample-db');
 
-before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'pb-restore-emu-'));
-  configDir = await mkdtemp(join(tmpdir(), 'pb-restore-config-'));
-  emu = await startEmulator({ port: 0, dataDir, log: () => {} });
-  dbDir = join(dataDir, 'sample-db');
-});
-after(async () => {
-  await emu.close();
-  await rm(dataDir, { recursive: true, force: true });
-  await rm(configDir, { recursive: true, force: true });
-});
-
-const cli = (args: string[], env: Record<string, string | undefined> = {}) => runCliProcess(['--url', emu.url, '--config-dir', configDir, ...args], env);
+const cli = (args: string[], env: Record<string, string | undefined> = {}) => runCliProcess(['--url', shared.emu.url, '--config-dir', shared.configDir, ...args], env);
 
 /** Every file of a folder, by relative path, as a hash of its bytes. */
 async function snapshot(dir: string): Promise<Record<string, string>> {
@@ -54,12 +42,12 @@ async function historyTop(): Promise<Record<string, unknown> | undefined> {
 
 /** A backup of the data as it is now, then a change to the data, so a restore visibly goes back. */
 async function backupThenChange(tag: string): Promise<{ id: string; files: Record<string, string>; changed: Record<string, string> }> {
-  const files = await snapshot(dbDir);
+  const files = await snapshot(dbDir());
   const r = await cli(['--json', 'create']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const { id } = JSON.parse(r.stdout) as { id: string };
-  await writeFile(join(dbDir, `added-after-backup-${tag}.txt`), `written after backup ${id}\n`);
-  const changed = await snapshot(dbDir);
+  await writeFile(join(dbDir(), `added-after-backup-${tag}.txt`), `written after backup ${id}\n`);
+  const changed = await snapshot(dbDir());
   assert.notDeepEqual(changed, files);
   return { id, files, changed };
 }
@@ -93,7 +81,7 @@ test('restore --json --stream --yes: safety backup progress, then restore progre
   assert.ok(phases.slice(firstRestore).every((p) => p === 'restore'), 'then only restore values');
   assert.ok(progress.some((p) => p.phase === 'restore' && p.status === 'IN-PROGRESS'), 'live restore progress');
 
-  assert.deepEqual(await snapshot(dbDir), files, 'the data folder holds the restored backup\'s files');
+  assert.deepEqual(await snapshot(dbDir()), files, 'the data folder holds the restored backup\'s files');
   const after = await list();
   assert.equal(after.length, before.length + 1, 'one backup more: the safety backup');
   assert.ok(after.some((b) => b.id === safety.id));
@@ -106,13 +94,13 @@ test('restore --json --stream --yes: safety backup progress, then restore progre
   assert.equal(typeof h?.bytes, 'number');
 
   // The safety backup named this computer (retention's "this device").
-  const device = JSON.parse(await readFile(join(configDir, 'device.json'), 'utf8')) as { name: string };
+  const device = JSON.parse(await readFile(join(shared.configDir, 'device.json'), 'utf8')) as { name: string };
   assert.equal(device.name, after.find((b) => b.id === safety.id)!.deviceName);
 });
 
 test('the safety backup holds the data the restore replaced', async () => {
   const { id: old } = await backupThenChange('b');
-  const current = await snapshot(dbDir);
+  const current = await snapshot(dbDir());
   const r = await cli(['--json', 'restore', old, '--yes']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const done = JSON.parse(r.stdout) as { event: string; safetyBackup: { id: string } };
@@ -120,7 +108,7 @@ test('the safety backup holds the data the restore replaced', async () => {
   // Putting the safety backup back brings the replaced data back.
   const back = await cli(['--json', 'restore', done.safetyBackup.id, '--yes', '--no-safety-backup']);
   assert.equal(back.code, 0, back.stdout + back.stderr);
-  assert.deepEqual(await snapshot(dbDir), current);
+  assert.deepEqual(await snapshot(dbDir()), current);
 });
 
 test('--no-safety-backup makes none: no safety-backup phase, safetyBackup null, the backup count unchanged', async () => {
@@ -132,7 +120,7 @@ test('--no-safety-backup makes none: no safety-backup phase, safetyBackup null, 
   assert.equal(events.at(-1)!.safetyBackup, null);
   assert.ok(events.slice(0, -1).every((p) => p.phase === 'restore'));
   assert.equal((await list()).length, before.length);
-  assert.deepEqual(await snapshot(dbDir), files);
+  assert.deepEqual(await snapshot(dbDir()), files);
   const h = await historyTop();
   assert.equal(h?.result, 'completed');
   assert.equal(h?.safetyBackupId, undefined);
@@ -151,13 +139,13 @@ test('without --yes off a terminal: refused with exit 2, saying to add --yes; no
     assert.doesNotMatch(r.stdout, /progress/);
   }
   assert.deepEqual(await list(), before, 'no safety backup');
-  assert.deepEqual(await snapshot(dbDir), changed, 'data untouched');
+  assert.deepEqual(await snapshot(dbDir()), changed, 'data untouched');
   assert.deepEqual(await historyTop(), historyBefore, 'no run recorded');
 });
 
 test('an unknown id: exit 1, kind http (404), nothing started, no safety backup', async () => {
   const before = await list();
-  const { changed } = { changed: await snapshot(dbDir) };
+  const { changed } = { changed: await snapshot(dbDir()) };
   const historyBefore = await historyTop();
   const r = await cli(['--json', 'restore', 'no-such-backup', '--stream', '--yes']);
   assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -167,7 +155,7 @@ test('an unknown id: exit 1, kind http (404), nothing started, no safety backup'
   assert.equal(events[0]!.kind, 'http');
   assert.match(events[0]!.message as string, /no-such-backup|404|not found/i);
   assert.equal((await list()).length, before.length, 'no safety backup made');
-  assert.deepEqual(await snapshot(dbDir), changed);
+  assert.deepEqual(await snapshot(dbDir()), changed);
   assert.deepEqual(await historyTop(), historyBefore);
 
   const human = await cli(['restore', 'no-such-backup', '--yes']);
@@ -192,7 +180,7 @@ test('restore refuses while another process holds the backup lock (exit 1, alrea
   const { id, changed } = await backupThenChange('f');
   const before = await list();
   const { tryAcquireRunLock } = await import('../../main/engine/run-lock.js');
-  const got = await tryAcquireRunLock(configDir);
+  const got = await tryAcquireRunLock(shared.configDir);
   assert.ok('lock' in got);
   try {
     const r = await cli(['--json', 'restore', id, '--yes']);
@@ -202,7 +190,7 @@ test('restore refuses while another process holds the backup lock (exit 1, alrea
     await got.lock.release();
   }
   assert.equal((await list()).length, before.length);
-  assert.deepEqual(await snapshot(dbDir), changed);
+  assert.deepEqual(await snapshot(dbDir()), changed);
 });
 
 /** Resolves with the first JSON line on the child's stdout that matches. */
