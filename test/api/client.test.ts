@@ -1,13 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { HttpBackupsClient, createClient, describeError } from '../../main/api/client.js';
 import { BackupsApiError } from '../../main/api/errors.js';
 import { fromWireBackup, wireBackup, type BackupProgress } from '../../main/api/wire.js';
-import { startServer, freePort, wireSample, wireBackupWith } from './http-fixture.js';
+import { startServer, freePort, streaming, wireSample, wireBackupWith, type Handler } from './http-fixture.js';
 import { rejectsKind } from '../helpers/api-errors.js';
-
-type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
 /** Runs `fn` with a client pointed at a fresh server, then closes it. */
 async function withServer(handler: Handler, fn: (c: HttpBackupsClient) => Promise<void>, opts: { timeoutMs?: number; stallTimeoutMs?: number } = {}): Promise<void> {
@@ -164,24 +162,6 @@ test('delete accepts any 2xx with or without a body; errors keep their kind', as
     await rejectsKind(c.delete('x'), 'http', /404: no such backup/);
   });
 });
-
-/** A server that streams the given text pieces with a pause between them. */
-function streaming(pieces: string[], opts: { contentType?: string; end?: 'end' | 'destroy' | 'hang'; gapMs?: number } = {}): Handler {
-  return (_req, res) => {
-    res.writeHead(200, { 'content-type': opts.contentType ?? 'application/x-ndjson' });
-    let i = 0;
-    const next = () => {
-      if (res.destroyed) return;
-      const piece = pieces[i++];
-      if (piece !== undefined) {
-        res.write(piece);
-        setTimeout(next, opts.gapMs ?? 2);
-      } else if ((opts.end ?? 'end') === 'end') res.end();
-      else if (opts.end === 'destroy') res.socket?.destroy();
-    };
-    next();
-  };
-}
 
 const ndjson = (vals: unknown[]) => vals.map((v) => JSON.stringify(v) + '\n');
 const completed = progress('COMPLETED', 100, { backup: wireSample });

@@ -3,13 +3,11 @@
 // numbers. Every case must end in one BackupsApiError of the right kind, and nothing uncaught.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { createClient, type ClientOptions, type HttpBackupsClient } from '../../main/api/client.js';
 import type { BackupProgress } from '../../main/api/wire.js';
-import { startServer, wireSample } from './http-fixture.js';
+import { startServer, streaming, wireSample, type Handler } from './http-fixture.js';
 import { rejectsKind } from '../helpers/api-errors.js';
-
-type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
 async function withServer(handler: Handler, fn: (c: HttpBackupsClient) => Promise<void>, opts: Omit<ClientOptions, 'baseUrl'> = {}): Promise<void> {
   const srv = await startServer(handler);
@@ -159,17 +157,7 @@ test('createStreamed: whitespace, separators and SSE comments do not keep a sile
 test('createStreamed: an SSE data line arriving slowly counts as life', { timeout: 20_000 }, async () => {
   const value = `data: ${JSON.stringify({ status: 'COMPLETED', percentage: 100, backup: wireSample })}\n\n`;
   const pieces = value.match(/[^]{1,40}/g) ?? [];
-  await withServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    let i = 0;
-    const next = (): void => {
-      const piece = pieces[i++];
-      if (piece === undefined || res.destroyed) return;
-      res.write(piece);
-      setTimeout(next, 60);
-    };
-    next();
-  }, async (c) => {
+  await withServer(streaming(pieces, { contentType: 'text/event-stream', gapMs: 60, end: 'hang' }), async (c) => {
     // Longer in total than the stall limit, but never silent for that long.
     assert.ok(pieces.length * 60 > 300);
     const b = await c.createStreamed();
@@ -196,17 +184,7 @@ test('createStreamed: noProgressTimeoutMs per call overrides the client option',
 test('createStreamed: progress that keeps moving outlives the no-progress limit', async () => {
   const values = Array.from({ length: 30 }, (_, i) => JSON.stringify({ status: 'IN-PROGRESS', percentage: i * 3 }) + '\n');
   values.push(JSON.stringify({ status: 'COMPLETED', percentage: 100, backup: wireSample }) + '\n');
-  await withServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    let i = 0;
-    const next = (): void => {
-      const v = values[i++];
-      if (v === undefined || res.destroyed) return;
-      res.write(v);
-      setTimeout(next, 20);
-    };
-    next();
-  }, async (c) => {
+  await withServer(streaming(values, { gapMs: 20, end: 'hang' }), async (c) => {
     const b = await c.createStreamed({ noProgressTimeoutMs: 150 });
     assert.equal(b?.id, wireSample.id);
   });

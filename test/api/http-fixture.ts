@@ -8,7 +8,10 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function startServer(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void, opts: { keepAliveTimeoutMs?: number } = {}): Promise<Fixture> {
+/** Answers one request, given its whole body. */
+export type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+export async function startServer(handler: Handler, opts: { keepAliveTimeoutMs?: number } = {}): Promise<Fixture> {
   const server = createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));
@@ -16,6 +19,25 @@ export async function startServer(handler: (req: IncomingMessage, res: ServerRes
   });
   if (opts.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = opts.keepAliveTimeoutMs;
   return listenOnLoopback(server);
+}
+
+/** A server that streams the given text pieces with a pause between them, then ends the
+ * response (`end`), drops the connection (`destroy`) or leaves it open (`hang`). */
+export function streaming(pieces: string[], opts: { contentType?: string; end?: 'end' | 'destroy' | 'hang'; gapMs?: number } = {}): Handler {
+  return (_req, res) => {
+    res.writeHead(200, { 'content-type': opts.contentType ?? 'application/x-ndjson' });
+    let i = 0;
+    const next = () => {
+      if (res.destroyed) return;
+      const piece = pieces[i++];
+      if (piece !== undefined) {
+        res.write(piece);
+        setTimeout(next, opts.gapMs ?? 2);
+      } else if ((opts.end ?? 'end') === 'end') res.end();
+      else if (opts.end === 'destroy') res.socket?.destroy();
+    };
+    next();
+  };
 }
 
 /** A port that nothing listens on (bound then released). */
