@@ -39,7 +39,7 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal = ne
   let code = 0;
   const program = new Command('pieces-backup')
     .description('Back up your Pieces data through PiecesOS: list, create, delete and restore cloud backups, or run the scheduler headless.')
-    .option('--url <base>', 'PiecesOS address (default: PIECES_OS_URL, else discovered on this machine)', url)
+    .option('--url <base>', 'PiecesOS address (default: the address saved in Settings, else PIECES_OS_URL, else discovered on this machine)', url)
     .option('--json', 'machine-readable output', false)
     .option('--timeout <seconds>', 'request timeout, and the longest silence allowed in a stream', seconds, DEFAULT_TIMEOUT_S)
     .option('--config-dir <dir>', "settings and history folder (default: the tray app's own)")

@@ -43,3 +43,10 @@ test('list: the Created column follows the locale\'s clock (3:30 PM / 15:30), li
   const gbRow = gb.stdout.split('\n').find((l) => l.includes('old-mac'))!;
   assert.match(gbRow, /^15 Jan, 15:30\s/, gbRow);
 });
+
+test('--help names where the address comes from in the order the CLI uses (Settings first, then PIECES_OS_URL, then discovery)', async () => {
+  const help = await runCliProcess(['--help']);
+  assert.equal(help.code, 0);
+  const flat = help.stdout.replace(/\s+/g, ' ');
+  assert.match(flat, /--url <base> +PiecesOS address \(default: the address saved in Settings, else PIECES_OS_URL, else discovered on this machine\)/);
+});
