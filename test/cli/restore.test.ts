@@ -224,6 +224,16 @@ async function withSlowEmulator(fn: (slow: Emu, db: string, config: string) => P
   }
 }
 
+/** A backup made through the CLI on `slow`, then data newer than it written to `db`: the backup's
+ * id and the data as it is now (what a canceled restore must leave whole). */
+async function backupThenNewerData(slow: Emu, db: string, config: string): Promise<{ id: string; original: Record<string, string> }> {
+  const made = await runCliProcess(['--url', slow.url, '--config-dir', config, '--json', 'create']);
+  assert.equal(made.code, 0, made.stdout + made.stderr);
+  const { id } = JSON.parse(made.stdout) as { id: string };
+  await writeFile(join(db, 'newer.txt'), 'data newer than the backup\n');
+  return { id, original: await snapshot(db) };
+}
+
 async function signalled(args: string[], when: (e: Record<string, unknown>) => boolean, sig: NodeJS.Signals): Promise<CliRun> {
   const { child, done } = startCli(args);
   await firstLine(child, when);
@@ -233,11 +243,7 @@ async function signalled(args: string[], when: (e: Record<string, unknown>) => b
 
 test('SIGTERM mid-restore cancels it through PiecesOS: canceled, exit 1, recorded, and the original data is whole', { timeout: 90_000 }, () =>
   withSlowEmulator(async (slow, db, config) => {
-    const made = await runCliProcess(['--url', slow.url, '--config-dir', config, '--json', 'create']);
-    assert.equal(made.code, 0, made.stdout + made.stderr);
-    const { id } = JSON.parse(made.stdout) as { id: string };
-    await writeFile(join(db, 'newer.txt'), 'data newer than the backup\n');
-    const original = await snapshot(db);
+    const { id, original } = await backupThenNewerData(slow, db, config);
 
     const r = await signalled(
       ['--url', slow.url, '--config-dir', config, '--json', 'restore', id, '--stream', '--yes', '--no-safety-backup'],
@@ -261,11 +267,7 @@ test('SIGTERM mid-restore cancels it through PiecesOS: canceled, exit 1, recorde
 
 test('SIGINT during the safety backup stops it: canceled in phase safety-backup, the restore never starts', { timeout: 90_000 }, () =>
   withSlowEmulator(async (slow, db, config) => {
-    const made = await runCliProcess(['--url', slow.url, '--config-dir', config, '--json', 'create']);
-    assert.equal(made.code, 0, made.stdout + made.stderr);
-    const { id } = JSON.parse(made.stdout) as { id: string };
-    await writeFile(join(db, 'newer.txt'), 'data newer than the backup\n');
-    const original = await snapshot(db);
+    const { id, original } = await backupThenNewerData(slow, db, config);
 
     const r = await signalled(
       ['--url', slow.url, '--config-dir', config, '--json', 'restore', id, '--stream', '--yes'],
