@@ -13,14 +13,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
 import { openHistory } from '../../main/engine/history.js';
 import { createClient } from '../../main/api/client.js';
 import { CLI } from '../helpers/cli.js';
-
-async function until(pred: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`Timed out after ${ms} ms waiting for ${what}.`);
-    await sleep(100);
-  }
-}
+import { waitFor } from '../helpers/wait.js';
 
 test('a daemon started while PiecesOS is down backs up exactly once after PiecesOS appears', { timeout: 150_000 }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'pb-daemon-owed-'));
@@ -51,12 +44,12 @@ test('a daemon started while PiecesOS is down backs up exactly once after Pieces
   });
 
   const history = openHistory(cfg);
-  await until(async () => (await history.list()).some((e) => e.result === 'failed'), 20_000, 'the catch-up backup to fail');
+  await waitFor(async () => (await history.list()).some((e) => e.result === 'failed'), 'the catch-up backup to fail', 20_000, 100);
   const failed = (await history.list()).find((e) => e.result === 'failed')!;
   assert.equal(failed.error?.kind, 'unreachable', out);
 
   emu = await startEmulator({ port, ...emuOpts });
-  await until(async () => (await history.list()).some((e) => e.result === 'completed'), 120_000, 'the owed backup');
+  await waitFor(async () => (await history.list()).some((e) => e.result === 'completed'), 'the owed backup', 120_000, 100);
   await sleep(1000); // a second backup, if one were wrongly started, would show by now
   const runs = (await history.list()).reverse().map((e) => `${e.trigger}:${e.result}`);
   assert.deepEqual(runs, ['catch-up:failed', 'owed:completed'], out);

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmulator } from '../../emulator/server.js';
 import { createClient } from '../../main/api/client.js';
 import { ManualClock } from '../../main/engine/clock.js';
@@ -14,19 +13,12 @@ import { BackupEngine } from '../../main/engine/engine.js';
 import { openHistory } from '../../main/engine/history.js';
 import { openSettings } from '../../main/settings/store.js';
 import { openDeviceIdentity } from '../../main/engine/device-identity.js';
+import { waitFor } from '../helpers/wait.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 // Local 09:30, so the first runs are 16:00 and midnight in any time zone (no DST in early March).
 const START = new Date(2026, 2, 2, 9, 30).getTime();
-
-async function until(pred: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}.`);
-    await sleep(5);
-  }
-}
 
 /** `hours`: saved through the store; `fileV5Hours`: a version-5 settings file written before the store opens it. */
 async function rig(t: TestContext, o: { hours?: number; fileV5Hours?: number }) {
@@ -53,7 +45,7 @@ async function rig(t: TestContext, o: { hours?: number; fileV5Hours?: number }) 
     await emu.close();
     await rm(dir, { recursive: true, force: true });
   });
-  const idle = () => until(() => engine.getState().running === null, 'the backup in flight to finish');
+  const idle = () => waitFor(() => engine.getState().running === null, 'the backup in flight to finish');
   /** Move virtual time by `ms`, one due timer at a time, letting each backup finish first. */
   async function run(ms: number): Promise<void> {
     let left = ms;
