@@ -83,11 +83,31 @@ test('removing a backup keeps every other one, in order, with its odd values', (
   }), { numRuns: 300 });
 });
 
+/** The groups, with each total size equal to the other's to 1e-12 of it: the store adds sizes
+ * newest first, the list in its own order, and fractional sizes (the wire allows any number) sum
+ * to a last bit that depends on the order (found by a run with seed 1290392633). */
+function sameGroups(actual: ReturnType<typeof groupByDevice>, expected: ReturnType<typeof groupByDevice>): void {
+  assert.deepEqual(actual.map((g) => ({ ...g, bytes: 0 })), expected.map((g) => ({ ...g, bytes: 0 })));
+  actual.forEach((g, i) => {
+    const want = expected[i]!.bytes;
+    assert.ok(Math.abs(g.bytes - want) <= 1e-12 * Math.max(1, Math.abs(want)), `${g.device}: ${g.bytes} bytes, expected ${want}`);
+  });
+}
+
 test('the device groups read from the store are those of the list', () => {
   fc.assert(fc.property(list, fc.constantFrom('me', 'desk', null), fc.nat(), (input, thisDevice, pick) => {
     const store = createBackupStore(input);
-    assert.deepEqual(groupByDevice(store, thisDevice), groupByDevice(input, thisDevice));
+    sameGroups(groupByDevice(store, thisDevice), groupByDevice(input, thisDevice));
     if (store.length > 0) store.remove(store.id(pick % store.length));
-    assert.deepEqual(groupByDevice(store, thisDevice), groupByDevice(all(store), thisDevice));
+    sameGroups(groupByDevice(store, thisDevice), groupByDevice(all(store), thisDevice));
   }), { numRuns: 300 });
+});
+
+test('the device groups of the list that once failed by a last bit: same counts, same sizes to 1e-12', () => {
+  const input = [
+    { id: ' ', version: '12.0.0', timestamp: '', bytes: 17262715, created: '', deviceName: 'me', platform: 'UNKNOWN' },
+    { id: ' ', version: '12.0.0', timestamp: 'NaN', bytes: 251172741.8249332, created: 'not a date', deviceName: 'me', platform: 'UNKNOWN' },
+    { id: ' ', version: '12.0.0', timestamp: '', bytes: 805306368, created: '2026-02-30T10:00:00.000Z', deviceName: 'me', platform: 'UNKNOWN' },
+  ] as Backup[];
+  sameGroups(groupByDevice(createBackupStore(input), 'me'), groupByDevice(input, 'me'));
 });
