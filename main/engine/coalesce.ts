@@ -3,9 +3,9 @@
 // Leading edge: a value that comes when nothing was sent for an interval goes at once. And one late
 // value must not make the next one late: a value that is the first since the last update goes at
 // once after half an interval when the two updates before it are two intervals apart (the last one
-// was late, not early); after a terminal value, whether it arrives then or waits for it (a run's
-// first value, a few ms after its start). Any two consecutive gaps then still add up to two
-// intervals or more, so no second ever holds more updates than before (≤ 30 at 34 ms).
+// was late, not early). Any two consecutive gaps then still add up to two intervals or more, so
+// no second ever holds more updates than before (≤ 30 at 34 ms). And a run's first value, a few
+// ms after its start (a terminal value), waits half an interval, not a whole one.
 import type { Clock, TimerHandle } from './clock.js';
 
 export interface Coalescer<T> {
@@ -66,10 +66,12 @@ export function createCoalescer<T>(deliver: (v: T) => void, opts: { clock: Clock
         emit(v);
         return;
       }
-      // After a terminal value (a run's start, a phase change) the first value waits only as long
-      // as the rule above asks: half an interval when the terminal update came two intervals after
-      // the one before it. Otherwise a whole interval, so a flood's updates stay evenly spaced.
-      const due = afterTerminal ? Math.max(last + interval / 2, Math.min(last + interval, before + 2 * interval)) : last + interval;
+      // After a terminal value (a run's start, a phase change) the first value waits half an
+      // interval: a start is often two updates a moment apart, and a whole interval behind them
+      // made every run's first percentages late. Terminal values are a few per run, so this adds
+      // at most one update to a second that has one. Otherwise a whole interval, so a flood's
+      // updates stay evenly spaced.
+      const due = afterTerminal ? last + interval / 2 : last + interval;
       pending = { v };
       if (!timer) timer = opts.clock.setTimeout(flush, due - now);
     },
