@@ -82,11 +82,12 @@ test('status names the run in flight by its front end and kind, from the lock it
   assert.match(text.stdout, new RegExp(`^State: +Running \\(scheduled\\): the backup the background service started at .+ \\(process ${process.pid}\\)$`, 'm'));
 });
 
-test('a create the command runs records in the lock that the pieces-backup command backs up', { timeout: 60_000 }, async (t) => {
+/** A `pieces-backup create` that holds the backup lock for several seconds (≈ 200 KB at 20 KB/s),
+ * started and waited for until it has the lock; what its lock file says. */
+async function slowCreate(t: TestContext) {
   const source = await mkdtemp(join(tmpdir(), 'pb-lock-holder-src-'));
   t.after(() => rm(source, { recursive: true, force: true }));
   await writeFile(join(source, 'notes.txt'), 'x'.repeat(200_000));
-  // ~200 KB at 20 KB/s: the create holds the lock for several seconds.
   const r = await rig(t, { source, bytesPerSecond: 20_000 });
   const run = startCli(['--url', r.emu.url, '--config-dir', r.configDir, '--json', 'create', '--stream'], {}, { killAfterMs: 50_000 });
   t.after(() => void run.child.kill('SIGKILL'));
@@ -96,6 +97,11 @@ test('a create the command runs records in the lock that the pieces-backup comma
     if (owner === null) await new Promise((res) => setTimeout(res, 50));
   }
   assert.ok(owner, 'the create took the lock');
+  return { r, run, owner };
+}
+
+test('a create the command runs records in the lock that the pieces-backup command backs up', { timeout: 60_000 }, async (t) => {
+  const { r, run, owner } = await slowCreate(t);
   assert.equal(owner.by, 'cli');
   assert.equal(owner.what, 'backup');
   const got = await tryAcquireRunLock(r.configDir, { by: 'app', what: 'backup' });
@@ -106,18 +112,7 @@ test('a create the command runs records in the lock that the pieces-backup comma
 });
 
 test('status while a pieces-backup create runs (a run with no marker, only the lock): running, the command\'s backup, never "Idle"', { timeout: 60_000 }, async (t) => {
-  const source = await mkdtemp(join(tmpdir(), 'pb-lock-holder-src-'));
-  t.after(() => rm(source, { recursive: true, force: true }));
-  await writeFile(join(source, 'notes.txt'), 'x'.repeat(200_000));
-  const r = await rig(t, { source, bytesPerSecond: 20_000 });
-  const run = startCli(['--url', r.emu.url, '--config-dir', r.configDir, '--json', 'create', '--stream'], {}, { killAfterMs: 50_000 });
-  t.after(() => void run.child.kill('SIGKILL'));
-  let held = false;
-  for (let i = 0; i < 400 && !held; i++) {
-    held = await readFile(join(r.configDir, LOCK_FILE), 'utf8').then(() => true, () => false);
-    if (!held) await new Promise((res) => setTimeout(res, 50));
-  }
-  assert.ok(held, 'the create took the lock');
+  const { r, run } = await slowCreate(t);
   const json = JSON.parse((await r.cli('--json', 'status')).stdout) as { state: string; running: Record<string, unknown> | null; piecesOs: { runs: Array<{ kind: string; percentage: number | null }> | null } };
   assert.equal(json.state, 'running');
   assert.equal(json.piecesOs.runs?.length, 1, 'PiecesOS reports the backup in progress');

@@ -6,15 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startEmulator } from '../../emulator/server.js';
-import { createClient } from '../../main/api/client.js';
 import { createAppCore } from '../../main/core/app-core.js';
 import { runDaemon } from '../../main/daemon/daemon.js';
 import { LOCK_FILE } from '../../main/engine/run-lock.js';
 import { openHistory } from '../../main/engine/history.js';
 import { withTempDir } from '../helpers/temp-dir.js';
+import { slowRestoreRig } from '../helpers/slow-restore-rig.js';
 
 async function waitFor<T>(probe: () => T | null | undefined | false | Promise<T | null | undefined | false>, what: string, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
@@ -30,19 +29,7 @@ const lockOwner = (cfg: string) => readFile(join(cfg, LOCK_FILE), 'utf8').then((
 
 test("the app's restore and the daemon's backup are recorded and worded by front end and kind", { timeout: 90_000 }, (t) =>
   withTempDir('daemon-lock-holder', async (dir) => {
-    const source = join(dir, 'db');
-    await mkdir(source);
-    await writeFile(join(source, 'notes.txt'), 'x'.repeat(60_000));
-    // ~60 KB at 20 KB/s: each restore or backup holds the lock for about three seconds.
-    const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), source, bytesPerSecond: 20_000, log: () => undefined });
-    t.after(() => emu.close());
-    const client = createClient({ baseUrl: emu.url });
-    t.after(() => client.close());
-    const monday = (await client.createStreamed())!;
-    const cfg = join(dir, 'cfg');
-    // A daily schedule set long ago: the daemon wants to catch up at once.
-    await mkdir(cfg, { recursive: true });
-    await writeFile(join(cfg, 'config.json'), JSON.stringify({ schedule: { kind: 'daily', time: '12:00' }, scheduleSetAt: '2020-01-01T00:00:00.000Z' }));
+    const { emu, monday, cfg } = await slowRestoreRig(t, dir);
 
     const app = await createAppCore({ configDir: cfg, url: emu.url, frontEnd: 'app' });
     t.after(() => app.stop());

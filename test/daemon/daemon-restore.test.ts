@@ -3,15 +3,12 @@
 // Real parts: the daemon and an AppCore in this process, the emulator restoring for real.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { startEmulator } from '../../emulator/server.js';
-import { createClient } from '../../main/api/client.js';
 import { createAppCore } from '../../main/core/app-core.js';
 import { progressText, runDaemon, runText } from '../../main/daemon/daemon.js';
 import { formatLocalDateTime } from '../../main/shared/format.js';
 import type { HistoryEntry } from '../../main/engine/types.js';
 import { withTempDir } from '../helpers/temp-dir.js';
+import { slowRestoreRig } from '../helpers/slow-restore-rig.js';
 import { waitFor } from '../helpers/wait.js';
 
 test("restore log lines: each step's progress names the backup; the outcome says what is in place, or why not", () => {
@@ -34,19 +31,7 @@ test("restore log lines: each step's progress names the backup; the outcome says
 
 test('while the app restores on the same settings folder, the daemon does not back up: its due backup waits for the lock', { timeout: 60_000 }, (t) =>
   withTempDir('daemon-restore', async (dir) => {
-    const source = join(dir, 'db');
-    await mkdir(source);
-    await writeFile(join(source, 'notes.txt'), 'x'.repeat(60_000));
-    // ~60 KB at 20 KB/s: the restore holds the lock for about three seconds.
-    const emu = await startEmulator({ port: 0, dataDir: join(dir, 'emu'), source, bytesPerSecond: 20_000, log: () => undefined });
-    t.after(() => emu.close());
-    const client = createClient({ baseUrl: emu.url });
-    t.after(() => client.close());
-    const monday = (await client.createStreamed())!;
-    const cfg = join(dir, 'cfg');
-    // A daily schedule set long ago: the daemon wants to catch up at once.
-    await mkdir(cfg, { recursive: true });
-    await writeFile(join(cfg, 'config.json'), JSON.stringify({ schedule: { kind: 'daily', time: '12:00' }, scheduleSetAt: '2020-01-01T00:00:00.000Z' }));
+    const { emu, client, monday, cfg } = await slowRestoreRig(t, dir);
 
     const app = await createAppCore({ configDir: cfg, url: emu.url });
     t.after(() => app.stop());
