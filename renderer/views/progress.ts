@@ -210,12 +210,19 @@ export function createProgressView(actions: ProgressActions): ProgressView {
     // Another app's run in PiecesOS: a click could only be refused (the status line says whose run it is).
     button.disabled = busy(s);
     const restoreEnd = restoreResult();
+    const other = r ? null : shownExternal(s);
     if (r) {
       show(barRow, true);
       barRow.classList.remove('failed');
       bar.setAttribute('aria-label', r.kind !== 'restore' ? 'Backup progress' : r.phase === 'safety-backup' ? 'Safety backup progress' : 'Restore progress');
       cancel.setAttribute('aria-label', r.kind === 'restore' ? 'Cancel restore' : 'Cancel backup');
       setBar(r.percentage);
+    } else if (other) {
+      // Another app's run (the live watch): its bar, named as theirs; no Cancel (not ours to cancel).
+      show(barRow, true);
+      barRow.classList.remove('failed');
+      bar.setAttribute('aria-label', `${other.kind === 'restore' ? 'Restore' : 'Backup'} progress (started in another app)`);
+      setBar(other.percentage);
     } else if (watched?.ended && (!watched.restore || restoreEnd) && (watched.progressed || (watched.restore ? restoreEnd!.ok : backupSucceeded(s)))) {
       // (A run that failed before any progress, e.g. refused as not signed in, shows no bar: only its sentence.)
       const ok = watched.restore ? restoreEnd!.ok : backupSucceeded(s);
@@ -227,7 +234,7 @@ export function createProgressView(actions: ProgressActions): ProgressView {
     }
     show(cancel, running);
     showTiming();
-    syncTicker(running || shownExternal(s) !== null);
+    syncTicker(running || other !== null);
     if (running && Date.now() < wantCancelFocusUntil) {
       wantCancelFocusUntil = 0;
       cancel.focus();

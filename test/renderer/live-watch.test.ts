@@ -1,7 +1,8 @@
 // The live watch in real Chromium, through the preview, with the real core and the emulator: a
 // backup that another client starts (a plain HTTP request, as Pieces Desktop would make) shows in
 // the window while it runs, with how long this app has seen it and, once far enough along, about
-// how long it has left; and the new backup is in the list once it ends, without a click.
+// how long it has left, and a progress bar named as another app's (no Cancel); and the new backup
+// is in the list once it ends, without a click.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -26,10 +27,18 @@ test('a backup started by another app shows live in the window, and its backup a
   const timing = page.locator('p.run-time');
   await timing.filter({ hasText: /^Seen for \d+:\d\d/ }).waitFor({ timeout: 15_000 });
   await timing.filter({ hasText: /^Seen for \d+:\d\d · (About \d+ minutes? left|Less than a minute left)$/ }).waitFor({ timeout: 20_000 });
+  // A bar for it too, named as another app's, with no Cancel (this app cannot cancel it).
+  const bar = page.getByRole('progressbar', { name: 'Backup progress (started in another app)' });
+  await bar.waitFor({ timeout: 15_000 });
+  await page.waitForFunction(() => Number(document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) > 0, null, { timeout: 15_000 });
+  const shown = Number(await bar.getAttribute('aria-valuenow'));
+  assert.ok(shown > 0 && shown <= 100, `the bar shows the other app's percentage (${shown})`);
+  assert.equal(await page.getByRole('button', { name: /^Cancel/ }).count(), 0, 'no Cancel for another app\'s run');
   await page.screenshot({ path: path.join(ARTIFACTS, 'external-run.png') });
   await other;
   await page.waitForFunction(() => document.querySelectorAll('.rows [role=row]').length === 2, null, { timeout: 20_000 });
   await page.getByText(/started in another app/).first().waitFor({ state: 'hidden' });
   await timing.waitFor({ state: 'hidden' });
+  await bar.waitFor({ state: 'hidden' });
   assert.deepEqual(pageErrors, []);
 });
