@@ -52,7 +52,8 @@ test('pause and resume from the Settings tab, with the tray’s presets', { skip
   }
 
   await page.getByRole('button', { name: 'Pause for 1 hour' }).click();
-  await status.filter({ hasText: /^Paused until \d/ }).waitFor();
+  // An hour from 23:00 is tomorrow: "Paused until tomorrow at 12:03 AM" (a CI run at 23:03 found it).
+  await status.filter({ hasText: /^Paused until (tomorrow at )?\d/ }).waitFor();
   const resume = page.getByRole('button', { name: 'Resume', exact: true });
   assert.equal(await resume.isVisible(), true);
   assert.equal(await resume.evaluate((b) => b === document.activeElement), true, 'focus moves to Resume');
