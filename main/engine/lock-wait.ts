@@ -8,8 +8,6 @@ import type { HeldLock, LockOwner, RunLockFn } from './run.js';
 import type { Trigger, WaitingInfo } from './types.js';
 import { holderOf } from './run-lock.js';
 
-export { holderOf };
-
 /** While another process holds the backup lock, try it again this often (only while waiting). */
 export const WAIT_POLL_MS = 30_000;
 /** An automatic backup that has waited this long for the lock is worth one notification. */

@@ -194,13 +194,6 @@ export async function tryAcquireRunLock(configDir: string, opts: RunLockOptions 
   return { heldBy: owner ?? { pid: -1, host: '?', token: '', since: '' } };
 }
 
-/** Who holds the lock of `configDir` now as its file says (no staleness rule applied: the caller
- * knows whether that process still runs), or null when there is no readable lock. For
- * `pieces-backup status`, which only looks. */
-export async function readLockHolder(configDir: string): Promise<LockOwner | null> {
-  return (await readLock(join(configDir, LOCK_FILE))).owner;
-}
-
 /** Who holds the lock of `configDir` now, when that holder still runs by the same rules a taker
  * applies (its process alive here, or a fresh heartbeat from another computer); null when the lock
  * is free, unreadable or left behind. For `pieces-backup status`: a run in flight whatever its

@@ -7,18 +7,12 @@ import type { BackupsApi } from '../api/backups-api.js';
 import { BackupsApiError, failureOf, isApiError } from '../api/errors.js';
 import type { Backup, BackupProgress, BackupStatus } from '../api/wire.js';
 import type { HistoryStore } from './history.js';
-import type { EngineState, HistoryEntry, LockBy, LockWhat, RestorePhase, RunKind, Trigger } from './types.js';
+import type { EngineState, HistoryEntry, LockHolder, RestorePhase, RunKind, Trigger } from './types.js';
 import { ProgressEta } from '../shared/progress-eta.js';
 
 export type HeldLock = { release(): Promise<void> };
-export interface LockOwner {
-  pid: number;
-  since: string;
-  host?: string;
-  /** Which front end holds it and what it runs (absent when the lock does not say). */
-  by?: LockBy;
-  what?: LockWhat;
-}
+/** Who holds the backup lock, as the engine is told it (types.ts). */
+export type LockOwner = LockHolder;
 /** Takes the backup lock for a run of this kind (recorded in the lock for whoever finds it held). */
 export type RunLockFn = (what: RunKind) => Promise<{ lock: HeldLock } | { heldBy: LockOwner }>;
 

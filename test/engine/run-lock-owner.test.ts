@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { tryAcquireRunLock, readLockHolder, holderOf, LOCK_FILE } from '../../main/engine/run-lock.js';
+import { tryAcquireRunLock, liveLockHolder, holderOf, LOCK_FILE } from '../../main/engine/run-lock.js';
 import { describeHolder } from '../../main/shared/waiting-text.js';
 import { formatAtIso } from '../../main/shared/time-format.js';
 import { withTempDir } from '../helpers/temp-dir.js';
@@ -25,11 +25,11 @@ test('the lock file records by and what; whoever finds it held is told them', ()
       assert.ok('heldBy' in b);
       assert.equal(b.heldBy.by, 'daemon');
       assert.equal(b.heldBy.what, 'restore');
-      assert.deepEqual(await readLockHolder(dir), b.heldBy);
+      assert.deepEqual(await liveLockHolder(dir), b.heldBy);
     } finally {
       await a.lock.release();
     }
-    assert.equal(await readLockHolder(dir), null, 'released: nobody holds it');
+    assert.equal(await liveLockHolder(dir), null, 'released: nobody holds it');
   }));
 
 test('a lock file of an older version (no by, no what) is read and worded as before', () =>

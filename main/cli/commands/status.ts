@@ -14,7 +14,7 @@ import { owedFromHistory } from '../../engine/owed.js';
 import { overdueOf } from '../../engine/overdue.js';
 import { nextRuns } from '../../engine/schedule.js';
 import { openSettings } from '../../settings/store.js';
-import type { HistoryEntry, LockBy, LockWhat, Trigger } from '../../engine/types.js';
+import type { HistoryEntry, LockBy, LockHolder, LockWhat, Trigger } from '../../engine/types.js';
 import { formatBytes } from '../../shared/format.js';
 import { formatDateTimeIso } from '../../shared/time-format.js';
 import { safeJson, visible } from '../../shared/terminal-text.js';
@@ -100,20 +100,24 @@ export async function gatherStatus(io: CliIO, g: GlobalOptions, now = Date.now()
   return { state, running, pausedUntil, owed, overdue, lastSuccess, lastFailure, nextRun: next ? next.toISOString() : null, piecesOs };
 }
 
+/** A run in flight as `status` shows it: its holder as the words show it (holderOf), and its trigger. */
+function runningEntry(trigger: Trigger | undefined, holder: LockHolder): NonNullable<StatusJson['running']> {
+  const { since, ...who } = holderOf(holder);
+  return { ...(trigger ? { trigger } : {}), startedAt: since, ...who };
+}
+
 /** The marker's run, with who runs it and what from the backup lock its process holds. */
 function runningOf(marker: RunMarker, lock: LockOwner | null): NonNullable<StatusJson['running']> {
   const mine = lock !== null && lock.pid === marker.pid && lock.host === marker.host ? lock : null;
-  const { host, by, what } = holderOf({ pid: marker.pid, since: marker.startedAt, host: marker.host, ...(mine?.by ? { by: mine.by } : {}), ...(mine?.what ? { what: mine.what } : {}) });
-  return { trigger: marker.trigger, startedAt: marker.startedAt, pid: marker.pid, ...(host ? { host } : {}), ...(by ? { by } : {}), ...(what ? { what } : {}) };
+  return runningEntry(marker.trigger, { ...(mine?.by ? { by: mine.by } : {}), ...(mine?.what ? { what: mine.what } : {}), pid: marker.pid, since: marker.startedAt, host: marker.host });
 }
 
 /** A run known only by the backup lock: the command's runs record their trigger by what they do
  * (`create` as manual, `restore` as restore); the app's and the daemon's name theirs in a marker,
  * which may not be written yet. */
 function runningFromLock(lock: LockOwner): NonNullable<StatusJson['running']> {
-  const { host, by, what } = holderOf(lock);
-  const trigger: Trigger | undefined = by !== 'cli' ? undefined : what === 'backup' ? 'manual' : what === 'restore' ? 'restore' : undefined;
-  return { ...(trigger ? { trigger } : {}), startedAt: lock.since, pid: lock.pid, ...(host ? { host } : {}), ...(by ? { by } : {}), ...(what ? { what } : {}) };
+  const trigger: Trigger | undefined = lock.by !== 'cli' ? undefined : lock.what === 'backup' ? 'manual' : lock.what === 'restore' ? 'restore' : undefined;
+  return runningEntry(trigger, lock);
 }
 
 /** "Backing up now: 42 %", as PiecesOS reports it (whoever started the run). */
